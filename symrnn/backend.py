@@ -1,0 +1,55 @@
+"""Where graphs become callables: the one place symrnn calls ``pytensor.function``.
+
+Backend choice. PyTensor's default linker is Numba (mode "NUMBA"): the fastest on CPU for the
+lesson's scan, but its first compile of a training function costs tens of seconds cold (it is
+cached in ``~/.pytensor`` afterwards). The C linker ("CVM") runs the lesson's scan several times
+slower when pip finds no BLAS; "FAST_COMPILE" (the Python linker) compiles in about a second and
+is what the test suite uses. Override with the environment variable ``SYMRNN_MODE`` or the
+``mode=`` argument.
+
+Dtypes. Training uses float32 (``TRAIN_DTYPE``), gradient checks float64 (``CHECK_DTYPE``); every
+symrnn object takes its dtype explicitly instead of reading ``pytensor.config.floatX``.
+"""
+import os
+import warnings
+
+import pytensor
+
+from symrnn.progress import Ticker
+
+TRAIN_DTYPE = "float32"
+CHECK_DTYPE = "float64"
+
+# pip builds of PyTensor find no BLAS for the C linker and say so at every import; symrnn uses
+# the Numba linker for speed, so the advice is noise to our users.
+warnings.filterwarnings("ignore", message=".*BLAS.*")
+
+
+def default_mode():
+    """The PyTensor mode name symrnn compiles with: ``$SYMRNN_MODE`` or ``"NUMBA"``."""
+    return os.environ.get("SYMRNN_MODE", "NUMBA")
+
+
+class CompiledFunction:
+    """A compiled ``pytensor.function`` whose compile *and first call* show a progress ticker.
+
+    The Numba backend compiles lazily at the first call, so both count as start-up;
+    ``compile_seconds`` adds them up.
+    """
+
+    def __init__(self, inputs, outputs, updates=None, *, name, mode=None, show_progress=True):
+        self.name, self.mode = name, mode or default_mode()
+        self.show_progress = show_progress
+        with Ticker(f"compiling {name} function [{self.mode}]", enabled=show_progress) as ticker:
+            self.fn = pytensor.function(inputs, outputs, updates=updates, mode=self.mode, name=name)
+        self.compile_seconds = ticker.seconds
+        self.called = False
+
+    def __call__(self, *args):
+        if self.called:
+            return self.fn(*args)
+        with Ticker(f"first call of {self.name} (JIT compile)", enabled=self.show_progress) as ticker:
+            result = self.fn(*args)
+        self.called = True
+        self.compile_seconds += ticker.seconds
+        return result

@@ -1,0 +1,97 @@
+"""Scan over time: step any cell through a sequence or a time-major batch.
+
+This is the lesson's ``scan(step, sequences=inp, outputs_info=[h0, None], non_sequences=weights)``
+written once for every cell, plus what the lesson leaves out: batches, masks for padded
+sequences, and going backwards.
+"""
+import inspect
+
+import pytensor
+import pytensor.tensor as pt
+
+from symrnn.errors import ShapeError
+
+# pytensor >= 2.x warns unless scan is told to return outputs only (its old (outputs, updates)
+# pair is going away); older releases have no such argument.
+_SCAN_KWARGS = ({"return_updates": False}
+                if "return_updates" in inspect.signature(pytensor.scan).parameters else {})
+
+
+def zero_state(cell, inputs):
+    """Zero initial states for ``inputs`` of shape (T, B, n_in) → [(B, size)], or (T, n_in) → [(size,)]."""
+    lead = (inputs.shape[1],) if inputs.ndim == 3 else ()
+    return [pt.zeros((*lead, size), dtype=cell.dtype) for size in cell.state_sizes()]
+
+
+def scan_cell(cell, inputs, initial_states=None, mask=None, go_backwards=False):
+    """Step ``cell`` over ``inputs`` with ``pytensor.scan``.
+
+    inputs: (T, B, n_in) time-major batch, or (T, n_in) for one sequence.
+    initial_states: one tensor per ``cell.state_names``, (B, size) or (size,); zeros if None.
+    mask: (T, B), 1 where a step is real and 0 where it is padding: on padding the states carry
+        through unchanged (so the final state is the last real step's, as dynamic_rnn's
+        sequence_length).
+    go_backwards: process t = T-1 … 0; outputs are returned in input order all the same.
+
+    Returns ``(outputs, final_states)``: outputs (T, B, n_hidden) is the cell's output state at
+    every step, final_states the list of states after the last step processed.
+    """
+    cell.check_step_signature()
+    if inputs.ndim not in (2, 3):
+        raise ShapeError(f"scan_cell needs inputs of shape (T, B, n_in) or (T, n_in), got {inputs.ndim} dims")
+    if initial_states is None:
+        initial_states = zero_state(cell, inputs)
+    initial_states = list(initial_states)
+    n_states = len(cell.state_names)
+    if len(initial_states) != n_states:
+        raise ShapeError(f"{type(cell).__name__} has states {cell.state_names}, "
+                         f"got {len(initial_states)} initial states")
+    for name, state in zip(cell.state_names, initial_states):
+        if state.dtype != cell.dtype:
+            raise ShapeError(f"initial state {name!r} is {state.dtype}, the cell computes in {cell.dtype}")
+
+    def step(x_t, *rest):
+        m_t, rest = (rest[0], rest[1:]) if mask is not None else (None, rest)
+        states_tm1, params = rest[:n_states], rest[n_states:]
+        new_states = cell.step(x_t, *states_tm1, *params)
+        if not isinstance(new_states, (list, tuple)):
+            new_states = [new_states]
+        new_states = _checked_states(cell, new_states, states_tm1)
+        if m_t is not None:
+            keep = m_t[:, None] if m_t.ndim == 1 and x_t.ndim == 2 else m_t
+            keep = pt.cast(keep, cell.dtype)
+            new_states = [keep * new + (1 - keep) * old for new, old in zip(new_states, states_tm1)]
+        return new_states
+
+    sequences = [inputs] if mask is None else [inputs, mask]
+    states = pytensor.scan(step, sequences=sequences, outputs_info=initial_states,
+                           non_sequences=cell.params, go_backwards=go_backwards,
+                           return_list=True, **_SCAN_KWARGS)
+    outputs = states[cell.output_index()]
+    if go_backwards:
+        outputs = outputs[::-1]
+    return outputs, [s[-1] for s in states]
+
+
+def _checked_states(cell, new_states, states_tm1):
+    """The step's new states, or a clear error if their number or dtype is wrong.
+
+    The usual culprit of a dtype change is a Python float or float64 constant in ``step``,
+    which silently upcasts a float32 state.
+    """
+    name = type(cell).__name__
+    if len(new_states) != len(states_tm1):
+        raise ShapeError(f"{name}.step returned {len(new_states)} states, expected "
+                         f"{len(states_tm1)} ({', '.join(cell.state_names)})")
+    checked = []
+    for state_name, new, old in zip(cell.state_names, new_states, states_tm1):
+        new = pt.as_tensor_variable(new)
+        if new.dtype != old.dtype:
+            raise ShapeError(f"{name}.step returned state {state_name!r} as {new.dtype} but it is "
+                             f"{old.dtype}: a float64 constant or Python float in step upcast it "
+                             f"(use pt.cast or numpy scalars of dtype {old.dtype})")
+        if new.ndim != old.ndim:
+            raise ShapeError(f"{name}.step returned state {state_name!r} with {new.ndim} dims, "
+                             f"expected {old.ndim}")
+        checked.append(new)
+    return checked
