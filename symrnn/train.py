@@ -64,11 +64,13 @@ class Trainer:
 
     def train_step(self, inputs, targets, lr, states=None):
         """One update on a (T, B) batch; returns (summed-over-window error, final states)."""
-        inputs, targets = self._indices(inputs, "inputs"), self._indices(targets, "targets")
-        if inputs.shape != targets.shape:
-            raise ShapeError(f"inputs {inputs.shape} and targets {targets.shape} differ in shape")
+        inputs, targets = self.checked_pair(inputs, targets)
         states = self._states(states, inputs.shape[1])
-        error, *final_states = self.train_fn(inputs, targets, *states, np.asarray(lr, self.model.dtype))
+        return self.fast_train_step(inputs, targets, np.asarray(lr, self.model.dtype), states)
+
+    def fast_train_step(self, inputs, targets, lr, states):
+        """``train_step`` for arrays already checked (int32 batches, ``lr`` of the model dtype)."""
+        error, *final_states = self.train_fn(inputs, targets, *states, lr)
         if not np.isfinite(error):
             raise TrainingDiverged(f"the loss became {float(error)} (learning rate {lr}); "
                                    f"lower the learning rate or clip gradients")
@@ -79,6 +81,13 @@ class Trainer:
         inputs = self._indices(inputs, "inputs")
         probs, *final_states = self.predict_fn(inputs, *self._states(states, inputs.shape[1]))
         return probs, final_states
+
+    def checked_pair(self, inputs, targets):
+        """(inputs, targets) as int32 arrays of one 2-D shape, or a ``ShapeError`` saying why."""
+        inputs, targets = self._indices(inputs, "inputs"), self._indices(targets, "targets")
+        if inputs.shape != targets.shape:
+            raise ShapeError(f"inputs {inputs.shape} and targets {targets.shape} differ in shape")
+        return inputs, targets
 
     def _indices(self, array, what):
         array = np.asarray(array)
@@ -111,12 +120,20 @@ def fit(trainer, inputs, targets, *, steps, lr, batch_size=1, report_every=1000,
     Returns a dict: ``losses`` (per-character error of every step), ``train_seconds`` (after
     the first step, so compile time is excluded) and ``chars``.
     """
+    inputs, targets = trainer.checked_pair(inputs, targets)
     n_windows, seq_len = inputs.shape
+    inputs, targets = inputs.T.copy(), targets.T.copy()  # time-major (T, n_windows), once
+    zeros = trainer.model.zero_states(batch_size)
+    lr = np.asarray(lr, trainer.model.dtype)
     losses, window = [], deque(maxlen=report_every)
     t_start = None
     for step in range(steps):
-        rows = np.arange(step * batch_size, (step + 1) * batch_size) % n_windows
-        error, _ = trainer.train_step(inputs[rows].T, targets[rows].T, lr)
+        first = step * batch_size % n_windows
+        columns = slice(first, first + batch_size)
+        if first + batch_size > n_windows:  # wrap around the end of the data
+            columns = np.arange(first, first + batch_size) % n_windows
+        x, y = np.ascontiguousarray(inputs[:, columns]), np.ascontiguousarray(targets[:, columns])
+        error, _ = trainer.fast_train_step(x, y, lr, zeros)
         if step == 0:
             t_start = time.perf_counter()  # the first call compiles: do not time it
         losses.append(error / seq_len)

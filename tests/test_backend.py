@@ -1,0 +1,40 @@
+"""The default backend (Numba) computes what the test backend (FAST_COMPILE) computes.
+
+This is the suite's one Numba compile: it costs up to a minute or two on a cold cache
+(~/.pytensor), seconds once cached.
+"""
+import io
+
+import numpy as np
+import pytest
+
+from symrnn.model import CharRNN
+from symrnn.progress import Ticker
+from symrnn.train import Trainer
+
+pytest.importorskip("numba")
+
+
+def losses_after_three_steps(mode):
+    model = CharRNN(7, 6, seed=1)
+    trainer = Trainer(model, mode=mode, show_progress=False)
+    rng = np.random.default_rng(0)
+    x, y = rng.integers(0, 7, size=(2, 5, 3))
+    return [trainer.train_step(x, y, 0.1)[0] for _ in range(3)], [p.get_value() for p in model.params]
+
+
+def test_numba_matches_fast_compile():
+    numba_losses, numba_params = losses_after_three_steps("NUMBA")
+    reference_losses, reference_params = losses_after_three_steps("FAST_COMPILE")
+    np.testing.assert_allclose(numba_losses, reference_losses, rtol=1e-5)
+    assert numba_losses[2] < numba_losses[0]
+    for a, b in zip(numba_params, reference_params):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
+
+
+def test_ticker_reports_the_wait():
+    stream = io.StringIO()
+    with Ticker("compiling train function", stream=stream) as ticker:
+        pass
+    assert ticker.seconds >= 0
+    assert stream.getvalue().startswith("compiling train function ... done in ")
