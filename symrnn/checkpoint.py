@@ -1,0 +1,174 @@
+"""Checkpoints: named arrays plus a JSON document in one ``.npz`` file, written atomically, no pickle.
+
+The file is an ordinary NumPy ``.npz`` (a zip of ``.npy`` members) with one extra member,
+``__symrnn__``: a uint8 array holding the UTF-8 JSON document
+``{"format": "symrnn-checkpoint", "version": 1, "meta": {...}}``. Everything is read back with
+``np.load(path, allow_pickle=False)``, so opening a checkpoint can never run code.
+
+Writing goes to a temporary file in the same directory, which is flushed to disk and then renamed
+over the target with ``os.replace``: an interruption leaves either the old checkpoint or the new
+one, never a broken file.
+"""
+import contextlib
+import json
+import os
+import tempfile
+import zipfile
+
+import numpy as np
+
+from symrnn.errors import CheckpointError
+
+FORMAT = "symrnn-checkpoint"
+FORMAT_VERSION = 1
+META_MEMBER = "__symrnn__"
+_MISSING = object()
+
+
+def save_checkpoint(path, arrays, meta):
+    """Write ``arrays`` (name → numeric array) and the JSON-able dict ``meta`` to ``path``."""
+    members = {}
+    for name, value in arrays.items():
+        if not isinstance(name, str) or not name or name == META_MEMBER:
+            raise CheckpointError(f"cannot store an array under the name {name!r}")
+        members[name] = np.asarray(value)
+        if members[name].dtype.hasobject:
+            raise CheckpointError(f"array {name!r} holds Python objects; checkpoints store numbers only")
+    try:
+        document = json.dumps({"format": FORMAT, "version": FORMAT_VERSION, "meta": meta})
+    except (TypeError, ValueError) as err:
+        raise CheckpointError(f"the checkpoint metadata is not JSON: {err}") from None
+    members[META_MEMBER] = np.frombuffer(document.encode("utf-8"), dtype=np.uint8)
+    try:
+        _write_atomically(path, members)
+    except OSError as err:
+        raise CheckpointError(f"cannot write checkpoint {path}: {err.strerror or err}") from None
+
+
+def _write_atomically(path, members):
+    """Write the ``.npz`` to a temporary file beside ``path``, fsync it, then rename it over ``path``."""
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp_path = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as file:
+            with zipfile.ZipFile(file, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+                for name, array in members.items():
+                    with archive.open(name + ".npy", "w", force_zip64=True) as member:
+                        np.lib.format.write_array(member, array, allow_pickle=False)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(tmp_path, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_path)
+        raise
+    if os.name == "posix":  # make the rename itself durable
+        dir_fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+def load_checkpoint(path):
+    """``(arrays, meta)`` from a checkpoint; ``CheckpointError`` says what is wrong with a bad file."""
+    if not os.path.isfile(path):
+        raise CheckpointError(f"checkpoint not found: {path}")
+    try:
+        loaded = np.load(path, allow_pickle=False)
+        if not isinstance(loaded, np.lib.npyio.NpzFile):
+            raise CheckpointError(f"{path} holds a single array, not a symrnn checkpoint")
+        with loaded as npz:
+            if META_MEMBER not in npz.files:
+                raise CheckpointError(f"{path} is an .npz file but not a symrnn checkpoint "
+                                      f"(it has no {META_MEMBER!r} member)")
+            document = json.loads(npz[META_MEMBER].tobytes().decode("utf-8"))
+            arrays = {name: npz[name] for name in npz.files if name != META_MEMBER}
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as err:
+        raise CheckpointError(f"{path} is not a readable checkpoint (truncated or corrupt?): {err}") from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT or "meta" not in document:
+        raise CheckpointError(f"{path} is not a symrnn checkpoint (its metadata is foreign)")
+    version = document.get("version")
+    if not isinstance(version, int) or version > FORMAT_VERSION:
+        raise CheckpointError(f"{path} has checkpoint format version {version!r}; this symrnn reads "
+                              f"versions up to {FORMAT_VERSION} (upgrade symrnn)")
+    return arrays, document["meta"]
+
+
+def check_compatible(meta, expected_config):
+    """Raise ``CheckpointError`` naming every key of ``expected_config`` whose value ``meta`` differs in.
+
+    Values are compared as JSON stores them (a tuple matches the list it was saved as).
+    """
+    expected = json.loads(json.dumps(expected_config))
+    differences = []
+    for key, want in expected.items():
+        got = meta.get(key, _MISSING)
+        if got is _MISSING:
+            differences.append(f"{key} is missing (expected {want!r})")
+        elif got != want:
+            differences.append(f"{key} is {got!r} (expected {want!r})")
+    if differences:
+        raise CheckpointError("the checkpoint is from another model: " + "; ".join(differences))
+
+
+def _by_name(variables):
+    """``{name: variable}``, refusing unnamed variables and repeated names."""
+    names = [var.name for var in variables]
+    if None in names:
+        raise CheckpointError("a variable has no name; checkpoints store variables by name")
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise CheckpointError(f"several variables are named {', '.join(map(repr, repeated))}; "
+                              f"checkpoint names must be unique")
+    return dict(zip(names, variables))
+
+
+def shared_values(variables):
+    """``{name: value copy}`` of ``shared`` variables (parameters, optimiser state)."""
+    return {name: var.get_value() for name, var in _by_name(variables).items()}
+
+
+def restore_shared(variables, arrays):
+    """Set each ``shared`` variable to ``arrays[its name]``; all or nothing.
+
+    Every variable must be in ``arrays`` with its shape and a dtype that casts to its own without
+    loss; otherwise ``CheckpointError`` names each offending variable and nothing is changed.
+    Arrays for other names are ignored.
+    """
+    problems = []
+    for name, var in _by_name(variables).items():
+        current = var.get_value(borrow=True)
+        saved = arrays.get(name)
+        if saved is None:
+            problems.append(f"{name} is missing")
+        elif saved.shape != current.shape or not np.can_cast(saved.dtype, current.dtype, "safe"):
+            problems.append(f"{name} is {saved.dtype} {saved.shape} in the checkpoint, "
+                            f"the model needs {current.dtype} {current.shape}")
+    if problems:
+        raise CheckpointError("cannot restore the checkpoint: " + "; ".join(problems))
+    for var in variables:
+        var.set_value(arrays[var.name].astype(var.dtype))
+
+
+def rng_state(rng):
+    """The state of numpy Generator ``rng`` as a JSON-able dict (arrays become lists)."""
+    def jsonable(value):
+        if isinstance(value, dict):
+            return {key: jsonable(item) for key, item in value.items()}
+        return value.tolist() if isinstance(value, np.ndarray) else value
+    return jsonable(rng.bit_generator.state)
+
+
+def rng_from_state(state):
+    """A numpy Generator continuing exactly where the one ``rng_state`` described left off."""
+    name = state.get("bit_generator") if isinstance(state, dict) else None
+    bit_generator_class = getattr(np.random, str(name), None)
+    if not (isinstance(bit_generator_class, type) and issubclass(bit_generator_class, np.random.BitGenerator)):
+        raise CheckpointError(f"unknown random bit generator {name!r} in the checkpoint")
+    bit_generator = bit_generator_class()
+    try:
+        bit_generator.state = state
+    except (TypeError, ValueError, KeyError) as err:
+        raise CheckpointError(f"corrupt {name} random state in the checkpoint: {err}") from None
+    return np.random.Generator(bit_generator)
