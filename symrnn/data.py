@@ -9,7 +9,7 @@ import os
 
 import numpy as np
 
-from symrnn.errors import DataError, UnknownCharacterError
+from symrnn.errors import DataError, ShapeError, UnknownCharacterError
 
 PAD = "\0"
 
@@ -110,3 +110,85 @@ def lesson_windows(indices, seq_len, stride=None):
 def one_hot(indices, n_symbols, dtype):
     """One-hot rows (..., n_symbols) of integer ``indices`` (...)."""
     return np.eye(n_symbols, dtype=dtype)[indices]
+
+
+def _positive(name, value):
+    if int(value) != value or value <= 0:
+        raise DataError(f"the {name} must be a positive integer, got {value}")
+    return int(value)
+
+
+def stateful_batches(indices, batch_size, seq_len):
+    """The text as ``batch_size`` parallel streams, cut into consecutive (T, B) batches.
+
+    Returns ``(inputs, targets)``, each (n_batches, seq_len, batch_size) int32, time-major: the
+    text is split into ``batch_size`` equal streams (one per row) and batch k holds the k-th
+    ``seq_len`` characters of every stream, so row i of batch k+1 continues row i of batch k and a
+    stateful model may carry its final state over. ``targets`` are the inputs shifted by one in
+    the stream. Every character of the first ``n_batches · seq_len · batch_size`` is an input
+    exactly once; the tail that fills no whole batch is dropped (Gorner's ``rnn_minibatch_sequencer``).
+
+    (The lesson's ``stateful=True, shuffle=False`` fed consecutive *windows* to consecutive rows,
+    so there row i of batch k+1 did not continue row i of batch k.)
+    """
+    batch_size, seq_len = _positive("batch size", batch_size), _positive("sequence length", seq_len)
+    indices = np.asarray(indices, dtype=np.int32)
+    n_batches = (len(indices) - 1) // (batch_size * seq_len)
+    if n_batches == 0:
+        raise DataError(f"the text has {len(indices)} characters, too short for {batch_size} "
+                        f"streams of {seq_len} inputs + 1 target")
+    n_inputs = n_batches * seq_len * batch_size
+
+    def layout(stream):  # (B · n_batches · T,) → (n_batches, T, B)
+        return np.ascontiguousarray(stream.reshape(batch_size, n_batches, seq_len).transpose(1, 2, 0))
+    return layout(indices[:n_inputs]), layout(indices[1:n_inputs + 1])
+
+
+def minibatches(inputs, targets, batch_size, rng):
+    """Shuffled time-major minibatches of the windows of ``lesson_windows``, each window once.
+
+    inputs, targets: (n_windows, T). Yields ``(inputs, targets)`` pairs (T, B) int32 in an order
+    drawn from numpy Generator ``rng``; the last batch is smaller when ``batch_size`` does not
+    divide the number of windows.
+    """
+    batch_size = _positive("batch size", batch_size)
+    inputs, targets = np.asarray(inputs, dtype=np.int32), np.asarray(targets, dtype=np.int32)
+    if inputs.ndim != 2 or inputs.shape != targets.shape:
+        raise DataError(f"inputs {inputs.shape} and targets {targets.shape} must be the same "
+                        f"(n_windows, T) shape")
+    order = rng.permutation(len(inputs))
+    return ((np.ascontiguousarray(inputs[rows].T), np.ascontiguousarray(targets[rows].T))
+            for rows in (order[start:start + batch_size] for start in range(0, len(order), batch_size)))
+
+
+class MixIterator:
+    """The lesson's ``MixIterator``: batches from several iterators joined into one batch.
+
+    Each ``next()`` takes ``counts[i]`` items (default 1) from ``iterators[i]``, in order, and
+    concatenates them element by element along ``batch_axis`` (1 for symrnn's time-major (T, B)
+    arrays; the lesson's Keras arrays had it at 0) — the pseudo-labelling recipe, where each batch
+    mixes labelled with pseudo-labelled examples. Items are tuples of arrays such as
+    ``(inputs, targets)``. Iteration stops when any iterator runs out.
+    """
+
+    def __init__(self, iterators, counts=None, batch_axis=1):
+        self.iterators = [iter(it) for it in iterators]
+        self.counts = [1] * len(self.iterators) if counts is None else list(counts)
+        if not self.iterators or len(self.counts) != len(self.iterators):
+            raise DataError(f"MixIterator needs one count per iterator, got {len(self.counts)} "
+                            f"counts for {len(self.iterators)} iterators")
+        for count in self.counts:
+            _positive("count of items per iterator", count)
+        self.batch_axis = batch_axis
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        items = [next(it) for it, count in zip(self.iterators, self.counts) for _ in range(count)]
+        try:
+            return tuple(np.concatenate(parts, axis=self.batch_axis) for parts in zip(*items, strict=True))
+        except ValueError as err:
+            shapes = [tuple(np.shape(part) for part in item) for item in items]
+            raise ShapeError(f"MixIterator cannot join items of shapes {shapes} along axis "
+                             f"{self.batch_axis}: {err}") from None
