@@ -1,5 +1,17 @@
-"""Reading predictions out of a trained model: the lesson's per-position argmax."""
+"""Reading predictions out of a trained model: the lesson's argmax checks, greedy and sampled text.
+
+Text generation needs only a ``predict(indices (T, 1), states) -> (probs (T, 1, V), states)``
+callable, such as ``Trainer.predict``. The prime text is fed once from a zero state
+(``states=None``), then each chosen character is fed alone with the state carried over: the
+same result as the lesson's ``get_nexts``, which re-reads the whole text for every character,
+in one step per character instead of ever longer ones.
+"""
+import math
+import numbers
+
 import numpy as np
+
+from symrnn.errors import ConfigError, DataError, ShapeError
 
 
 def next_char_predictions(trainer, vocab, text):
@@ -11,3 +23,50 @@ def next_char_predictions(trainer, vocab, text):
     indices = vocab.encode(text)[:, None]            # (T, 1)
     probs, _ = trainer.predict(indices)              # (T, 1, V)
     return vocab.decode(np.argmax(probs[:, 0], axis=-1))
+
+
+def sample_index(probs, temperature, rng):
+    """An index drawn with probability ∝ ``probs ** (1 / temperature)``; probs (V,).
+
+    Temperature 1 samples the model's distribution, below 1 sharpens it (→ argmax as it → 0),
+    above 1 flattens it (→ uniform). Computed in log space, so tiny temperatures do not overflow.
+    """
+    with np.errstate(divide="ignore"):
+        log_weights = np.log(np.asarray(probs, dtype=np.float64)) / temperature
+    cumulative = np.cumsum(np.exp(log_weights - log_weights.max()))
+    return int(np.searchsorted(cumulative, rng.random() * cumulative[-1], side="right"))
+
+
+def greedy_text(predict, vocab, prime, n_chars):
+    """The ``n_chars`` most likely characters after ``prime``, each the argmax (the lesson's ``get_nexts``)."""
+    return _continue(predict, vocab, prime, n_chars, lambda probs: int(np.argmax(probs)))
+
+
+def sample_text(predict, vocab, prime, n_chars, temperature=1.0, rng=None):
+    """``n_chars`` characters after ``prime``, each drawn by ``sample_index`` at ``temperature``.
+
+    ``rng`` is a numpy Generator or a seed (None: fresh entropy).
+    """
+    if not (isinstance(temperature, numbers.Real) and math.isfinite(temperature) and temperature > 0):
+        raise ConfigError(f"the temperature must be a positive number, got {temperature!r} "
+                          f"(use greedy text for the limit 0)")
+    rng = np.random.default_rng(rng)
+    return _continue(predict, vocab, prime, n_chars, lambda probs: sample_index(probs, temperature, rng))
+
+
+def _continue(predict, vocab, prime, n_chars, choose):
+    """Feed ``prime``, then ``n_chars`` times: ``choose`` an index from the last probabilities, feed it."""
+    if not prime:
+        raise DataError("the prime text is empty: generation needs at least one character to start from")
+    if int(n_chars) != n_chars or n_chars < 0:
+        raise ConfigError(f"the number of characters to generate must be an integer >= 0, got {n_chars}")
+    probs, states = predict(vocab.encode(prime)[:, None], None)   # (T, 1, V)
+    if probs.shape[1:] != (1, len(vocab)):
+        raise ShapeError(f"the model predicts {probs.shape[1:]} probabilities per step, expected "
+                         f"(1, {len(vocab)}) for a vocabulary of {len(vocab)}")
+    chosen = []
+    for _ in range(n_chars):
+        if chosen:
+            probs, states = predict(np.array([[chosen[-1]]], dtype=np.int32), states)
+        chosen.append(choose(probs[-1, 0]))
+    return vocab.decode(chosen)
