@@ -40,7 +40,7 @@ def sgd(grads, params, learning_rate):
 # variables named after the parameter ("W_x.m"), tagged ``trainable=False`` and
 # ``optimizer_state=True``; their updates are in the returned dict, so one compiled call moves the
 # weights and the state together. ``optimizer_state(upd_dict)`` lists them for checkpoints. The
-# rules are Lasagne's (lasagne/updates.py); hyper-parameter defaults are Lasagne's and Keras'.
+# rules and hyper-parameter defaults are Lasagne's (lasagne/updates.py); Adam's are also Keras'.
 
 def state_variable(name, shape, dtype):
     """A zero ``shared`` of ``shape``/``dtype`` for an optimiser's state, tagged as such."""
@@ -60,17 +60,15 @@ def optimizer_state(upd_dict):
 
 
 def _fraction(name, value):
-    """``value`` unless it is a number outside [0, 1) (symbolic values pass unchecked)."""
+    """Refuse a number outside [0, 1) (symbolic values pass unchecked)."""
     if isinstance(value, numbers.Real) and not 0 <= value < 1:
         raise ConfigError(f"{name} must be in [0, 1), got {value}")
-    return value
 
 
 def _positive(name, value):
-    """``value`` unless it is a number <= 0 (symbolic values pass unchecked)."""
+    """Refuse a number <= 0 (symbolic values pass unchecked)."""
     if isinstance(value, numbers.Real) and not value > 0:
         raise ConfigError(f"{name} must be positive, got {value}")
-    return value
 
 
 def momentum(grads, params, learning_rate, momentum=0.9):
