@@ -13,6 +13,9 @@ nothing a user's cell cannot: to write your own, subclass ``Cell``, declare para
 ``add_param`` in ``__init__`` and define ``step``.
 
 Shapes: ``x`` is ``(B, n_in)`` (or ``(n_in,)`` for a single sequence), every state ``(B, n_hidden)``.
+
+Built in: ``SimpleRNN`` (the lesson's), ``GRU`` and ``GRUCombined`` (the lesson's two GRU
+formulations), ``LSTM``, and ``Stacked`` (layers of any cells). See docs/custom_cells.md.
 """
 import inspect
 
@@ -80,6 +83,24 @@ class Cell:
     def step(self, x, *states_and_params):
         raise NotImplementedError(f"{type(self).__name__} must define step(x, *states, *params)")
 
+    def dropout_sizes(self):
+        """Widths ``(input, recurrent)`` of the dropout masks ``step_dropped`` takes, one pair per layer."""
+        return [(self.n_in, self.state_sizes()[self.output_index()])]
+
+    def step_dropped(self, masks, x, *states_and_params):
+        """``step`` under variational dropout (Gal & Ghahramani 2016, Keras 1's dropout_W/dropout_U).
+
+        ``masks = (x_mask, h_mask)``, drawn once per sequence and reused at every step: x and the
+        output state fed back into ``step`` are multiplied by them. For a cell whose output state
+        enters ``step`` only through matrix products (SimpleRNN, LSTM's h) that is all there is
+        to it; a cell that also carries its state through unchanged overrides this (see ``GRU``).
+        """
+        x_mask, h_mask = masks
+        states = list(states_and_params[:len(self.state_names)])
+        out = self.output_index()
+        states[out] = states[out] * h_mask
+        return self.step(x * x_mask, *states, *states_and_params[len(self.state_names):])
+
     def check_step_signature(self):
         """Raise ``ConfigError`` unless ``step`` names ``x``, the states, then the params in order.
 
@@ -120,3 +141,215 @@ class SimpleRNN(Cell):
 
     def step(self, x, h, W_h, b_h, W_x, b_x):
         return self.activation(pt.dot(x, W_x) + b_x + pt.dot(h, W_h) + b_h)
+
+
+def column_blocks(initialiser, n_blocks):
+    """An initialiser filling a (rows, n_blocks·k) matrix with ``n_blocks`` independent (rows, k) blocks.
+
+    An LSTM's ``W_h`` (H, 4H) is four gate matrices side by side; each should be orthogonal on its
+    own, as if the gates had separate weights (as in Keras 1).
+    """
+    def fill(rng, shape, dtype):
+        rows, cols = shape
+        return np.concatenate([initialiser(rng, (rows, cols // n_blocks), dtype)
+                               for _ in range(n_blocks)], axis=1)
+    return fill
+
+
+def row_blocks(top_initialiser, top_rows, bottom_initialiser):
+    """An initialiser stacking a ``top_rows``-row block over the remaining rows, each its own way.
+
+    A combined-weight matrix multiplying ``[h, x]`` has ``W_h``'s rows on top of ``W_x``'s.
+    """
+    def fill(rng, shape, dtype):
+        rows, cols = shape
+        return np.vstack([top_initialiser(rng, (top_rows, cols), dtype),
+                          bottom_initialiser(rng, (rows - top_rows, cols), dtype)])
+    return fill
+
+
+class GRU(Cell):
+    """Gated recurrent unit, in the lesson's convention::
+
+        r  = σ(x·W_xr + h·W_hr + b_r)              reset gate
+        z  = σ(x·W_xz + h·W_hz + b_z)              update gate
+        ĥ  = tanh(x·W_xh + (r⊙h)·W_hh + b_h)       candidate: reset applied to h BEFORE its matmul
+        h' = z⊙ĥ + (1−z)⊙h                         z weights the NEW candidate
+
+    Other libraries differ: Lasagne applies the reset after the matmul, ``r⊙(h·W_hh)`` (as cuDNN
+    does), and Keras 1 lets z keep the old state, ``h' = z⊙h + (1−z)⊙ĥ``. Same family of
+    functions, different parameters — weights do not transfer between conventions unchanged.
+
+    Init: ``W_x*`` glorot_uniform, ``W_h*`` orthogonal, biases zero.
+    """
+
+    def __init__(self, n_in, n_hidden, *, W_x_init=init.glorot_uniform, W_h_init=init.orthogonal,
+                 **kwargs):
+        super().__init__(n_in, n_hidden, **kwargs)
+        for gate in "rzh":
+            self.add_param(f"W_x{gate}", (n_in, n_hidden), W_x_init)
+            self.add_param(f"W_h{gate}", (n_hidden, n_hidden), W_h_init)
+            self.add_param(f"b_{gate}", (n_hidden,), init.zeros)
+
+    def step(self, x, h, W_xr, W_hr, b_r, W_xz, W_hz, b_z, W_xh, W_hh, b_h):
+        return self.update(x, h, h, W_xr, W_hr, b_r, W_xz, W_hz, b_z, W_xh, W_hh, b_h)
+
+    @staticmethod
+    def update(x, h_read, h, W_xr, W_hr, b_r, W_xz, W_hz, b_z, W_xh, W_hh, b_h):
+        """The equations, with the state the matmuls read (``h_read``) apart from the one carried (``h``)."""
+        r = pt.sigmoid(pt.dot(x, W_xr) + pt.dot(h_read, W_hr) + b_r)
+        z = pt.sigmoid(pt.dot(x, W_xz) + pt.dot(h_read, W_hz) + b_z)
+        h_new = pt.tanh(pt.dot(x, W_xh) + pt.dot(r * h_read, W_hh) + b_h)
+        return z * h_new + (1 - z) * h
+
+    def step_dropped(self, masks, x, h, *params):
+        """Keras 1's GRU dropout: the masks drop x and h where they enter a matmul; the carried h stays whole.
+
+        (Dropping the carried state too would scale it by 1/keep at every step it is kept.)
+        """
+        x_mask, h_mask = masks
+        return self.update(x * x_mask, h * h_mask, h, *params)
+
+
+class GRUCombined(Cell):
+    """The GRU with one matrix per gate acting on ``[h, x]`` (the lesson's second formulation)::
+
+        r  = σ([h, x]·W_r + b_r)
+        z  = σ([h, x]·W_z + b_z)
+        ĥ  = tanh([r⊙h, x]·W_h + b_h)
+        h' = z⊙ĥ + (1−z)⊙h
+
+    ``W_r`` is ``GRU``'s ``vstack([W_hr, W_xr])`` ((H + n_in), H), and so on: the same function
+    as ``GRU``, with three large matmuls per step instead of six small ones.
+    """
+
+    def __init__(self, n_in, n_hidden, *, W_x_init=init.glorot_uniform, W_h_init=init.orthogonal,
+                 **kwargs):
+        super().__init__(n_in, n_hidden, **kwargs)
+        weights = row_blocks(W_h_init, n_hidden, W_x_init)
+        for gate in "rzh":
+            self.add_param(f"W_{gate}", (n_hidden + n_in, n_hidden), weights)
+            self.add_param(f"b_{gate}", (n_hidden,), init.zeros)
+
+    def step(self, x, h, W_r, b_r, W_z, b_z, W_h, b_h):
+        return self.update(x, h, h, W_r, b_r, W_z, b_z, W_h, b_h)
+
+    @staticmethod
+    def update(x, h_read, h, W_r, b_r, W_z, b_z, W_h, b_h):
+        """The equations, with the state the matmuls read (``h_read``) apart from the one carried (``h``)."""
+        hx = pt.concatenate([h_read, x], axis=-1)
+        r = pt.sigmoid(pt.dot(hx, W_r) + b_r)
+        z = pt.sigmoid(pt.dot(hx, W_z) + b_z)
+        h_new = pt.tanh(pt.dot(pt.concatenate([r * h_read, x], axis=-1), W_h) + b_h)
+        return z * h_new + (1 - z) * h
+
+    step_dropped = GRU.step_dropped
+
+
+class LSTM(Cell):
+    """Long short-term memory, gates as column blocks i, f, g, o of one product::
+
+        [i | f | g | o] = x·W_x + h·W_h + b        W_x (n_in, 4H), W_h (H, 4H), b (4H)
+        i, f, o = σ(.),  g = tanh(.)
+        c' = f⊙c + i⊙g
+        h' = o⊙tanh(c')
+
+    States ``("h", "c")``; the output is h. The forget-gate bias ``b[H:2H]`` starts at
+    ``forget_bias`` (1.0, Jozefowicz et al. 2015), so the memory is kept at first.
+    Init: each gate's block of ``W_x`` glorot_uniform and of ``W_h`` orthogonal.
+    """
+
+    state_names = ("h", "c")
+
+    def __init__(self, n_in, n_hidden, *, forget_bias=1.0, W_x_init=init.glorot_uniform,
+                 W_h_init=init.orthogonal, **kwargs):
+        super().__init__(n_in, n_hidden, **kwargs)
+        self.forget_bias = forget_bias
+        self.add_param("W_x", (n_in, 4 * n_hidden), column_blocks(W_x_init, 4))
+        self.add_param("W_h", (n_hidden, 4 * n_hidden), column_blocks(W_h_init, 4))
+        self.add_param("b", (4 * n_hidden,), self._bias)
+
+    def _bias(self, rng, shape, dtype):
+        b = np.zeros(shape, dtype=dtype)
+        b[self.n_hidden:2 * self.n_hidden] = self.forget_bias
+        return b
+
+    def step(self, x, h, c, W_x, W_h, b):
+        H = self.n_hidden
+        gates = pt.dot(x, W_x) + pt.dot(h, W_h) + b
+        i = pt.sigmoid(gates[..., :H])
+        f = pt.sigmoid(gates[..., H:2 * H])
+        g = pt.tanh(gates[..., 2 * H:3 * H])
+        o = pt.sigmoid(gates[..., 3 * H:])
+        c_new = f * c + i * g
+        return o * pt.tanh(c_new), c_new
+
+
+class Stacked(Cell):
+    """Cells on top of each other (TensorFlow's MultiRNNCell): at every step, layer k's output is
+    layer k+1's input.
+
+    Its parameters are its layers' parameters, in order; its states are its layers' states,
+    named ``"l0.h", "l1.h", "l1.c"``, …; its output is the top layer's. A ``Stacked`` is an
+    ordinary cell, so ``scan_cell`` steps it like any other — one scan over time, all layers
+    inside the step. Layers may be different kinds of cell.
+    """
+
+    def __init__(self, cells):
+        cells = list(cells)
+        if not cells or not all(isinstance(c, Cell) for c in cells):
+            raise ConfigError("Stacked needs a non-empty list of cells")
+        for k in range(1, len(cells)):
+            if cells[k].n_in != cells[k - 1].n_hidden:
+                raise ConfigError(f"Stacked: layer {k} takes {cells[k].n_in} inputs but layer {k - 1} "
+                                  f"outputs {cells[k - 1].n_hidden}")
+        dtypes = {c.dtype for c in cells}
+        if len(dtypes) != 1:
+            raise ConfigError(f"Stacked: all layers must share one dtype, got {sorted(dtypes)}")
+        super().__init__(cells[0].n_in, cells[-1].n_hidden, dtype=cells[0].dtype)
+        self.cells = cells
+        self.params = [p for c in cells for p in c.params]
+        self.state_names = tuple(f"l{k}.{name}" for k, c in enumerate(cells) for name in c.state_names)
+        top = cells[-1]
+        self.output_state = f"l{len(cells) - 1}.{top.state_names[top.output_index()]}"
+
+    @property
+    def param_names(self):
+        return [f"l{k}.{p.name}" for k, c in enumerate(self.cells) for p in c.params]
+
+    def state_sizes(self):
+        return [size for c in self.cells for size in c.state_sizes()]
+
+    def dropout_sizes(self):
+        return [pair for c in self.cells for pair in c.dropout_sizes()]
+
+    def check_step_signature(self):
+        for c in self.cells:
+            c.check_step_signature()
+
+    def step(self, x, *states_and_params):
+        return self._step_layers(x, states_and_params, masks=None)
+
+    def step_dropped(self, masks, x, *states_and_params):
+        return self._step_layers(x, states_and_params, masks)
+
+    def _step_layers(self, x, states_and_params, masks):
+        states = list(states_and_params[:len(self.state_names)])
+        params = list(states_and_params[len(self.state_names):])
+        new_states = []
+        for cell in self.cells:
+            cell_states, states = states[:len(cell.state_names)], states[len(cell.state_names):]
+            cell_params, params = params[:len(cell.params)], params[len(cell.params):]
+            if masks is None:
+                out = cell.step(x, *cell_states, *cell_params)
+            else:
+                n_masks = 2 * len(cell.dropout_sizes())
+                out = cell.step_dropped(masks[:n_masks], x, *cell_states, *cell_params)
+                masks = masks[n_masks:]
+            out = list(out) if isinstance(out, (list, tuple)) else [out]
+            new_states += out
+            x = out[cell.output_index()]
+        return new_states
+
+    def __repr__(self):
+        return f"Stacked([{', '.join(repr(c) for c in self.cells)}])"

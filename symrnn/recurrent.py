@@ -2,13 +2,19 @@
 
 This is the lesson's ``scan(step, sequences=inp, outputs_info=[h0, None], non_sequences=weights)``
 written once for every cell, plus what the lesson leaves out: batches, masks for padded
-sequences, and going backwards.
+sequences, going backwards, learned initial states and dropout masks.
+
+Truncated BPTT, the lesson's way: train on chunks of k steps and hand each chunk's final states
+to the next call as its initial states — the forward pass is the same as over one long
+sequence, while gradients stop at the chunk boundary. (``truncate_gradient`` below is a
+different thing.)
 """
 import inspect
 
 import pytensor
 import pytensor.tensor as pt
 
+from symrnn import init
 from symrnn.errors import ShapeError
 
 # pytensor >= 2.x warns unless scan is told to return outputs only (its old (outputs, updates)
@@ -23,15 +29,33 @@ def zero_state(cell, inputs):
     return [pt.zeros((*lead, size), dtype=cell.dtype) for size in cell.state_sizes()]
 
 
-def scan_cell(cell, inputs, initial_states=None, mask=None, go_backwards=False):
+def learned_initial_states(cell):
+    """One trainable zero-initialised ``shared`` vector (size,) per state of ``cell``, named ``h0``, ``c0``, ….
+
+    Pass them to ``scan_cell`` as ``initial_states``: each is broadcast over the batch, and
+    training learns the state every sequence starts from.
+    """
+    return [init.param(f"{name}0", (size,), init.zeros, cell.rng, cell.dtype, regularizable=False)
+            for name, size in zip(cell.state_names, cell.state_sizes())]
+
+
+def scan_cell(cell, inputs, initial_states=None, mask=None, go_backwards=False, *,
+              dropout_masks=None, truncate_gradient=-1):
     """Step ``cell`` over ``inputs`` with ``pytensor.scan``.
 
     inputs: (T, B, n_in) time-major batch, or (T, n_in) for one sequence.
     initial_states: one tensor per ``cell.state_names``, (B, size) or (size,); zeros if None.
+        A (size,) state given with a batch is broadcast over it (see ``learned_initial_states``).
     mask: (T, B), 1 where a step is real and 0 where it is padding: on padding the states carry
         through unchanged (so the final state is the last real step's, as dynamic_rnn's
         sequence_length).
     go_backwards: process t = T-1 … 0; outputs are returned in input order all the same.
+    dropout_masks: masks for ``cell.step_dropped``, two per ``cell.dropout_sizes()`` pair, each
+        (B, width) (or (width,)): drawn once per sequence outside the scan (see
+        ``symrnn.layers.RecurrentDropout``) and handed to every step as ``non_sequences``.
+    truncate_gradient: pytensor's truncated BPTT: if k > 0, gradients flow back through the
+        last k steps only, so losses at the earlier T - k steps contribute nothing to the
+        gradient. That is not the lesson's truncation (see the module docstring).
 
     Returns ``(outputs, final_states)``: outputs (T, B, n_hidden) is the cell's output state at
     every step, final_states the list of states after the last step processed.
@@ -41,19 +65,26 @@ def scan_cell(cell, inputs, initial_states=None, mask=None, go_backwards=False):
         raise ShapeError(f"scan_cell needs inputs of shape (T, B, n_in) or (T, n_in), got {inputs.ndim} dims")
     if initial_states is None:
         initial_states = zero_state(cell, inputs)
-    initial_states = list(initial_states)
-    n_states = len(cell.state_names)
+    initial_states = [_batched(state, inputs) for state in initial_states]
+    n_states, n_params = len(cell.state_names), len(cell.params)
     if len(initial_states) != n_states:
         raise ShapeError(f"{type(cell).__name__} has states {cell.state_names}, "
                          f"got {len(initial_states)} initial states")
     for name, state in zip(cell.state_names, initial_states):
         if state.dtype != cell.dtype:
             raise ShapeError(f"initial state {name!r} is {state.dtype}, the cell computes in {cell.dtype}")
+    dropout_masks = list(dropout_masks or [])
+    if dropout_masks and len(dropout_masks) != 2 * len(cell.dropout_sizes()):
+        raise ShapeError(f"{type(cell).__name__} takes {2 * len(cell.dropout_sizes())} dropout masks "
+                         f"(input, recurrent per layer), got {len(dropout_masks)}")
 
     def step(x_t, *rest):
         m_t, rest = (rest[0], rest[1:]) if mask is not None else (None, rest)
-        states_tm1, params = rest[:n_states], rest[n_states:]
-        new_states = cell.step(x_t, *states_tm1, *params)
+        states_tm1, params = rest[:n_states], rest[n_states:n_states + n_params]
+        if dropout_masks:
+            new_states = cell.step_dropped(rest[n_states + n_params:], x_t, *states_tm1, *params)
+        else:
+            new_states = cell.step(x_t, *states_tm1, *params)
         if not isinstance(new_states, (list, tuple)):
             new_states = [new_states]
         new_states = _checked_states(cell, new_states, states_tm1)
@@ -65,12 +96,20 @@ def scan_cell(cell, inputs, initial_states=None, mask=None, go_backwards=False):
 
     sequences = [inputs] if mask is None else [inputs, mask]
     states = pytensor.scan(step, sequences=sequences, outputs_info=initial_states,
-                           non_sequences=cell.params, go_backwards=go_backwards,
-                           return_list=True, **_SCAN_KWARGS)
+                           non_sequences=[*cell.params, *dropout_masks], go_backwards=go_backwards,
+                           truncate_gradient=truncate_gradient, return_list=True, **_SCAN_KWARGS)
     outputs = states[cell.output_index()]
     if go_backwards:
         outputs = outputs[::-1]
     return outputs, [s[-1] for s in states]
+
+
+def _batched(state, inputs):
+    """``state`` as the scan needs it: a (size,) vector is repeated over the batch of (T, B, n_in) inputs."""
+    state = pt.as_tensor_variable(state)
+    if inputs.ndim == 3 and state.ndim == 1:
+        return pt.alloc(state, inputs.shape[1], state.shape[0])
+    return state
 
 
 def _checked_states(cell, new_states, states_tm1):
