@@ -1,5 +1,6 @@
-"""Test helpers shared by the cell, layer and stacking tests: NumPy twins of the cells' equations,
-running a cell over a sequence, and a float64 finite-difference gradient check.
+"""Test helpers shared by the cell, layer and stacking tests: NumPy twins of the cells' equations
+(written here from the equations, independently of ``symrnn.reference``) and running a cell over
+a sequence.
 """
 import numpy as np
 import pytensor
@@ -7,7 +8,6 @@ import pytensor.tensor as pt
 
 from symrnn.backend import default_mode
 from symrnn.recurrent import scan_cell
-from symrnn.reference.numerical import numerical_gradients
 
 
 def sigmoid(a):
@@ -83,33 +83,3 @@ def run(cell, xs, states=None, mask=None, **kwargs):
     args = [xs, *(states or []), *([] if mask is None else [mask])]
     out, *final = fn(*args)
     return out, final
-
-
-def projection_loss(outputs, final_states):
-    """A scalar touching every output and final state, each element with its own weight
-    ``sin(1 + k)`` (so no symmetry between units or steps can hide a bug)."""
-    loss = 0
-    for v in [outputs, *final_states]:
-        weights = pt.sin(1 + pt.arange(v.size, dtype=v.dtype)).reshape(v.shape)
-        loss = loss + (v * weights).sum()
-    return loss
-
-
-def gradient_error(loss, params):
-    """Largest relative error, ‖g − g_num‖ / (‖g‖ + ‖g_num‖) per parameter, between
-    ``pytensor.grad`` and central finite differences of the compiled float64 ``loss``."""
-    loss_fn = pytensor.function([], loss, mode=default_mode())
-    grad_fn = pytensor.function([], pytensor.grad(loss, params), mode=default_mode())
-    saved = [p.get_value() for p in params]
-    analytic = grad_fn()
-
-    def loss_at(arrays):
-        for p, a in zip(params, arrays.values()):
-            p.set_value(a)
-        return float(loss_fn())
-
-    numeric = numerical_gradients(loss_at, {str(i): v for i, v in enumerate(saved)})
-    for p, v in zip(params, saved):
-        p.set_value(v)
-    return max(np.linalg.norm(a - numeric[str(i)]) / (np.linalg.norm(a) + np.linalg.norm(numeric[str(i)]))
-               for i, a in enumerate(analytic))
