@@ -7,9 +7,9 @@
     ĥ  = tanh(x·W_xh + (r⊙h)·W_hh + b_h)     candidate: reset applied to h BEFORE its matmul
     h' = z⊙ĥ + (1−z)⊙h                       z weights the NEW candidate
 
-(Lasagne applies the reset after the matmul, r⊙(h·W_hh), and weights the old state by the
-update gate; Keras 1 writes h' = z⊙h + (1−z)⊙ĥ. Those are different parametrisations of the
-same family, not the same function of the same weights.)
+(Lasagne applies the reset after the matmul, r⊙(h·W_hh), with (1−u) on the old state as here;
+Keras 1 lets z keep the old state, h' = z⊙h + (1−z)⊙ĥ. Those are different parametrisations of
+the same family, not the same function of the same weights.)
 """
 import numpy as np
 
