@@ -10,6 +10,7 @@ is what the test suite uses. Override with the environment variable ``SYMRNN_MOD
 Dtypes. Training uses float32 (``TRAIN_DTYPE``), gradient checks float64 (``CHECK_DTYPE``); every
 symrnn object takes its dtype explicitly instead of reading ``pytensor.config.floatX``.
 """
+import logging
 import os
 import warnings
 
@@ -23,6 +24,7 @@ CHECK_DTYPE = "float64"
 # pip builds of PyTensor find no BLAS for the C linker and say so at every import; symrnn uses
 # the Numba linker for speed, so the advice is noise to our users.
 warnings.filterwarnings("ignore", message=".*BLAS.*")
+logging.getLogger("pytensor.tensor.blas").setLevel(logging.ERROR)
 
 
 def default_mode():

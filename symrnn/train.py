@@ -1,4 +1,4 @@
-"""Compiling and running: the lesson's train and predict functions, and the training loop.
+"""Compiling and running: the lesson's train and predict functions, the training loop, checkpoints.
 
 The training function is built exactly as in the lesson::
 
@@ -7,6 +7,8 @@ The training function is built exactly as in the lesson::
     upd_dict = sgd(g_all, w_all, lr)                       # {w: w - g*lr}
     fn = pytensor.function([inp, outp, h0, lr], error, updates=upd_dict)
 """
+import itertools
+import math
 import time
 from collections import deque
 
@@ -14,21 +16,30 @@ import numpy as np
 import pytensor
 import pytensor.tensor as pt
 
+from symrnn import checkpoint, data
 from symrnn.backend import CompiledFunction
-from symrnn.errors import ShapeError, TrainingDiverged
-from symrnn.updates import sgd
+from symrnn.clip import clip_by_global_norm
+from symrnn.errors import CheckpointError, ConfigError, ShapeError, TrainingDiverged
+from symrnn.updates import OPTIMIZERS, optimizer_state
 
 
 class Trainer:
     """Compiles (lazily, on first use) and calls a model's train and predict functions.
 
+    optimizer: a name from ``symrnn.updates.OPTIMIZERS`` or an update-dict builder
+    ``(grads, params, lr) -> OrderedDict``; clip: global gradient-norm limit (None: no clipping).
     Arrays are time-major: ``inputs``/``targets`` (T, B) integer indices, every state (B, size).
     """
 
-    def __init__(self, model, optimizer=sgd, *, mode=None, show_progress=True):
-        self.model, self.optimizer = model, optimizer
+    def __init__(self, model, optimizer="sgd", *, clip=None, mode=None, show_progress=True):
+        if isinstance(optimizer, str):
+            if optimizer not in OPTIMIZERS:
+                raise ConfigError(f"unknown optimizer {optimizer!r}; choose one of {sorted(OPTIMIZERS)}")
+            optimizer = OPTIMIZERS[optimizer]
+        self.model, self.optimizer, self.clip = model, optimizer, clip
         self.mode, self.show_progress = mode, show_progress
         self._train_fn = self._predict_fn = None
+        self.upd_dict = None
 
     @property
     def train_fn(self):
@@ -38,21 +49,24 @@ class Trainer:
             h0 = self.model.state_variables()
             lr = pt.scalar("lr", dtype=self.model.dtype)
             w_all = self.model.params
-            error, final_states = self.model.window_loss(inp, outp, h0)
+            error, final_states, layer_updates = self.model.window_loss(inp, outp, h0)
             g_all = pytensor.grad(error, w_all)
-            upd_dict = self.optimizer(g_all, w_all, lr)
+            if self.clip:
+                g_all = clip_by_global_norm(g_all, self.clip)
+            self.upd_dict = self.optimizer(g_all, w_all, lr)
+            self.upd_dict.update(layer_updates)
             self._train_fn = CompiledFunction([inp, outp, *h0, lr], [error, *final_states],
-                                              updates=upd_dict, name="train", mode=self.mode,
+                                              updates=self.upd_dict, name="train", mode=self.mode,
                                               show_progress=self.show_progress)
         return self._train_fn
 
     @property
     def predict_fn(self):
-        """``(inp, *h0) -> [probabilities (T, B, V), *final_states]``."""
+        """``(inp, *h0) -> [probabilities (T, B, V), *final_states]``, deterministic."""
         if self._predict_fn is None:
             inp = pt.matrix("inp", dtype="int32")
             h0 = self.model.state_variables()
-            logits, final_states = self.model.logits(inp, h0)
+            logits, final_states = self.model.logits(inp, h0, deterministic=True)
             probs = pt.special.softmax(logits, axis=-1)
             self._predict_fn = CompiledFunction([inp, *h0], [probs, *final_states], name="predict",
                                                 mode=self.mode, show_progress=self.show_progress)
@@ -83,7 +97,7 @@ class Trainer:
         return probs, final_states
 
     def checked_pair(self, inputs, targets):
-        """(inputs, targets) as int32 arrays of one 2-D shape, or a ``ShapeError`` saying why."""
+        """(inputs, targets) as int32 arrays of one shape, or a ``ShapeError`` saying why."""
         inputs, targets = self._indices(inputs, "inputs"), self._indices(targets, "targets")
         if inputs.shape != targets.shape:
             raise ShapeError(f"inputs {inputs.shape} and targets {targets.shape} differ in shape")
@@ -91,7 +105,7 @@ class Trainer:
 
     def _indices(self, array, what):
         array = np.asarray(array)
-        if array.ndim != 2 or array.dtype.kind not in "iu":
+        if array.ndim < 2 or array.dtype.kind not in "iu":
             raise ShapeError(f"{what} must be a (T, B) integer array, got {array.dtype} {array.shape}")
         vocab_size = self.model.config["vocab_size"]
         if array.size and (array.min() < 0 or array.max() >= vocab_size):
@@ -107,55 +121,160 @@ class Trainer:
             raise ShapeError(f"initial states must have shapes {expected}, got {got}")
         return [np.asarray(s, dtype=self.model.dtype) for s in states]
 
+    # -- checkpoints -------------------------------------------------------------------------
 
-def fit(trainer, inputs, targets, *, steps, lr, batch_size=1, report_every=1000, report=None,
-        progress=None):
-    """The lesson's loop: ``steps`` updates on consecutive batches of windows, h0 = zeros.
+    def _checkpointed(self, optimizer=True):
+        """Name → shared variable for what a checkpoint holds: the model's, and the optimiser's."""
+        variables = {f"model.{i:03d}.{v.name}": v for i, v in enumerate(self.model.variables)}
+        if optimizer:
+            self.train_fn  # the optimiser's state variables exist once the train graph does
+            variables.update({f"optim.{i:03d}.{v.name}": v
+                              for i, v in enumerate(optimizer_state(self.upd_dict))})
+        return variables
 
-    inputs, targets: (n_windows, T) int arrays from ``symrnn.data.lesson_windows``; batches take
-    windows in order, wrapping around. Every ``report_every`` steps ``report(step, mean_error)``
-    gets the mean error per character over those steps (the lesson prints it).
-    ``progress``, if given, is a tqdm-like bar updated every step.
+    def save(self, path, meta, states=None):
+        """Write weights, optimiser state, dropout generators, ``states`` and ``meta`` atomically."""
+        arrays = {name: var.get_value() for name, var in self._checkpointed().items()}
+        arrays.update({f"state.{i}": s for i, s in enumerate(states or [])})
+        meta = {**meta, "config": self.model.config,
+                "generators": [checkpoint.rng_state(g.get_value()) for g in self.model.random_generators]}
+        checkpoint.save_checkpoint(path, arrays, meta)
 
-    Returns a dict: ``losses`` (per-character error of every step), ``train_seconds`` (after
-    the first step, so compile time is excluded) and ``chars``.
+    def restore(self, arrays, meta, optimizer=True):
+        """Load what ``save`` wrote (``checkpoint.load_checkpoint``'s result); returns the states.
+
+        ``optimizer=False`` restores the model alone (for prediction: no train function compiled).
+        """
+        checkpoint.check_compatible(meta.get("config", {}), self.model.config)
+        variables = self._checkpointed(optimizer)
+        missing = sorted(set(variables) - set(arrays))
+        if missing:
+            raise CheckpointError(f"the checkpoint lacks {', '.join(missing[:5])}: it is from another model")
+        for name, var in variables.items():
+            if arrays[name].shape != var.get_value().shape:
+                raise CheckpointError(f"{name} has shape {arrays[name].shape} in the checkpoint, "
+                                      f"{var.get_value().shape} in the model")
+            var.set_value(arrays[name].astype(var.dtype))
+        for generator, state in zip(self.model.random_generators, meta.get("generators", [])):
+            generator.set_value(checkpoint.rng_from_state(state))
+        states = [arrays[f"state.{i}"] for i in range(len(self.model.cell.state_names))
+                  if f"state.{i}" in arrays]
+        return states or None
+
+
+# -- what to train on ----------------------------------------------------------------------------
+
+class WindowBatches:
+    """(T, B) batches of the lesson's windows: in order (the lesson), or shuffled each epoch.
+
+    Epoch ``e`` is shuffled with ``default_rng([seed, e])``, so any step's batch can be found
+    again — what makes a resumed run repeat the uninterrupted one exactly.
     """
-    inputs, targets = trainer.checked_pair(inputs, targets)
-    n_windows, seq_len = inputs.shape
-    inputs, targets = inputs.T.copy(), targets.T.copy()  # time-major (T, n_windows), once
-    zeros = trainer.model.zero_states(batch_size)
-    lr = np.asarray(lr, trainer.model.dtype)
+
+    stateful = False
+
+    def __init__(self, inputs, targets, batch_size, *, shuffle=False, seed=0):
+        self.inputs, self.targets = np.asarray(inputs, np.int32), np.asarray(targets, np.int32)
+        self.batch_size, self.shuffle, self.seed = batch_size, shuffle, seed
+        self.steps_per_epoch = math.ceil(len(self.inputs) / batch_size)
+        self.seq_len = self.inputs.shape[1]
+
+    def epoch(self, e):
+        if self.shuffle:
+            return data.minibatches(self.inputs, self.targets, self.batch_size, np.random.default_rng([self.seed, e]))
+        return ((np.ascontiguousarray(self.inputs[s:s + self.batch_size].T),
+                 np.ascontiguousarray(self.targets[s:s + self.batch_size].T))
+                for s in range(0, len(self.inputs), self.batch_size))
+
+
+class StreamBatches:
+    """Stateful training: B parallel streams (``data.stateful_batches``); the final state of
+    each batch is the initial state of the next, reset to zeros at every epoch start."""
+
+    stateful = True
+
+    def __init__(self, inputs, targets):
+        self.inputs, self.targets = inputs, targets       # (n_batches, T, B) each
+        self.steps_per_epoch, self.seq_len, self.batch_size = inputs.shape
+
+    def epoch(self, e):
+        return zip(self.inputs, self.targets)
+
+
+def fit(trainer, batches, *, steps, lr, start_step=0, states=None, report_every=1000, report=None,
+        progress=None, should_stop=None, after_step=None):
+    """The training loop: from ``start_step`` up to ``steps`` updates over ``batches``.
+
+    lr: a number or a schedule ``step -> lr``. ``report(step, mean_error)`` gets the mean error
+    per character of the last ``report_every`` steps; ``progress`` is a tqdm-like bar;
+    ``should_stop()`` is polled after every step (e.g. set by SIGINT); ``after_step(step, states)``
+    runs after every step (e.g. periodic checkpoints). Stateful batches carry ``states`` across.
+
+    Returns a dict: ``losses`` (per-character error of each step run), ``step`` (steps done),
+    ``states`` (the carried states), ``train_seconds`` (excluding the first, compiling, step)
+    and ``chars`` (characters in the timed steps).
+    """
+    schedule = lr if callable(lr) else (lambda step: lr)
     losses, window = [], deque(maxlen=report_every)
-    t_start = None
-    for step in range(steps):
-        first = step * batch_size % n_windows
-        columns = slice(first, first + batch_size)
-        if first + batch_size > n_windows:  # wrap around the end of the data
-            columns = np.arange(first, first + batch_size) % n_windows
-        x, y = np.ascontiguousarray(inputs[:, columns]), np.ascontiguousarray(targets[:, columns])
-        error, _ = trainer.fast_train_step(x, y, lr, zeros)
-        if step == 0:
-            t_start = time.perf_counter()  # the first call compiles: do not time it
-        losses.append(error / seq_len)
-        window.append(losses[-1])
-        if progress is not None:
-            progress.update(1)
-            if step % 50 == 0:
-                progress.set_postfix(loss=f"{np.mean(window):.3f}")
-        if report and (step + 1) % report_every == 0:
-            report(step + 1, float(np.mean(window)))
-    timed_steps = max(steps - 1, 0)
-    return {"losses": losses, "train_seconds": time.perf_counter() - t_start if t_start else 0.0,
-            "chars": timed_steps * batch_size * seq_len}
+    step, t_start, timed_chars = start_step, None, 0
+    zeros = {}  # batch size → zero states, made once
+    while step < steps and not (should_stop and should_stop()):
+        epoch, skip = divmod(step, batches.steps_per_epoch)
+        if batches.stateful and skip == 0:
+            states = None
+        for x, y in itertools.islice(batches.epoch(epoch), skip, None):
+            if not batches.stateful or states is None:
+                states = zeros.setdefault(x.shape[1], trainer.model.zero_states(x.shape[1]))
+            error, final_states = trainer.fast_train_step(x, y, np.asarray(schedule(step), trainer.model.dtype),
+                                                          states)
+            if batches.stateful:
+                states = final_states
+            if t_start is None:
+                t_start = time.perf_counter()  # the first call compiles: do not time it
+            else:
+                timed_chars += x.size
+            step += 1
+            losses.append(error / x.shape[0])
+            window.append(losses[-1])
+            if progress is not None:
+                progress.update(1)
+                if step % 50 == 0:
+                    progress.set_postfix(loss=f"{np.mean(window):.3f}")
+            if report and step % report_every == 0:
+                report(step, float(np.mean(window)))
+            if after_step:
+                after_step(step, states if batches.stateful else None)
+            if step >= steps or (should_stop and should_stop()):
+                break
+    return {"losses": losses, "step": step, "states": states if batches.stateful else None,
+            "train_seconds": time.perf_counter() - t_start if t_start else 0.0, "chars": timed_chars}
+
+
+def evaluate_positions(trainer, inputs, targets, batch_size=512):
+    """Mean cross-entropy (nats) at each window position, (T,), over (n_windows, T) windows from h0 = 0."""
+    total = np.zeros(inputs.shape[1])
+    for start in range(0, len(inputs), batch_size):
+        x, y = inputs[start:start + batch_size].T, targets[start:start + batch_size].T
+        probs, _ = trainer.predict(x, None)
+        total += _nll(probs, y).sum(axis=1)
+    return total / len(inputs)
 
 
 def evaluate(trainer, inputs, targets, batch_size=512):
     """Mean cross-entropy in nats per character of (n_windows, T) windows, each from h0 = zeros."""
-    total, count = 0.0, 0
-    for start in range(0, len(inputs), batch_size):
-        x, y = inputs[start:start + batch_size].T, targets[start:start + batch_size].T
-        probs, _ = trainer.predict(x, None)
-        picked = np.take_along_axis(probs, y[..., None], axis=-1)[..., 0]
-        total -= np.log(np.maximum(picked, np.finfo(probs.dtype).tiny)).sum()
-        count += y.size
-    return total / count
+    return float(evaluate_positions(trainer, inputs, targets, batch_size).mean())
+
+
+def evaluate_stream(trainer, inputs, targets):
+    """Mean cross-entropy per character of stateful batches (n_batches, T, B), state carried."""
+    states, total = None, 0.0
+    for x, y in zip(inputs, targets):
+        probs, states = trainer.predict(x, states)
+        total += _nll(probs, y).sum()
+    return total / inputs.size
+
+
+def _nll(probs, targets):
+    """-log probs[targets] elementwise: probs (T, B, V), targets (T, B) → (T, B)."""
+    picked = np.take_along_axis(probs, targets[..., None], axis=-1)[..., 0]
+    return -np.log(np.maximum(picked, np.finfo(probs.dtype).tiny))

@@ -86,3 +86,8 @@ def test_errors_leave_no_traceback_in_a_real_process(tmp_path):
                          capture_output=True, text=True, env=env, timeout=120)
     assert run.returncode == 1
     assert run.stderr.strip().splitlines() == [f"symrnn: error: text file not found: {tmp_path / 'missing'}"]
+
+
+def test_cli_offers_every_optimizer():
+    from symrnn import cli, updates
+    assert list(cli.OPTIMIZERS) == sorted(updates.OPTIMIZERS)

@@ -7,7 +7,7 @@ from symrnn import data
 from symrnn.errors import ShapeError, TrainingDiverged
 from symrnn.generate import next_char_predictions
 from symrnn.model import CharRNN
-from symrnn.train import Trainer, evaluate, fit
+from symrnn.train import StreamBatches, Trainer, WindowBatches, evaluate, evaluate_positions, fit
 
 NIETZSCHE = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "nietzsche.txt")
 TEXT = "abcabcabd " * 60
@@ -22,11 +22,12 @@ def test_fit_learns_a_repeating_text():
     x, y = data.lesson_windows(vocab.encode(TEXT), 8)
     trainer = small_trainer(vocab_size=len(vocab), hidden=16)
     reports = []
-    result = fit(trainer, x, y, steps=300, lr=0.05, batch_size=4, report_every=100,
+    result = fit(trainer, WindowBatches(x, y, 4), steps=300, lr=0.05, report_every=100,
                  report=lambda step, error: reports.append((step, error)))
     assert [step for step, _ in reports] == [100, 200, 300]
     assert reports[-1][1] < 0.5 * reports[0][1]
-    assert len(result["losses"]) == 300 and result["chars"] == 299 * 4 * 8
+    assert len(result["losses"]) == 300 and result["step"] == 300
+    assert result["chars"] == sum(min(4, len(x) - 4 * (s % 19)) * 8 for s in range(1, 300))
     assert evaluate(trainer, x, y) < reports[0][1]
 
 
@@ -72,7 +73,7 @@ def test_next_char_predictions_read_the_argmax():
     vocab = data.Vocabulary.from_text(TEXT)
     x, y = data.lesson_windows(vocab.encode(TEXT), 8)
     trainer = small_trainer(vocab_size=len(vocab), hidden=16)
-    fit(trainer, x, y, steps=300, lr=0.05, batch_size=4)
+    fit(trainer, WindowBatches(x, y, 4, shuffle=True), steps=300, lr=0.05)
     assert next_char_predictions(trainer, vocab, "abcab")[:4] == "bcab"
 
 
@@ -85,6 +86,55 @@ def test_lesson_acceptance_on_nietzsche():
     x, y = data.lesson_windows(vocab.encode(text), 8)
     trainer = Trainer(CharRNN(len(vocab), 256), show_progress=False)
     reports = []
-    fit(trainer, x, y, steps=3000, lr=0.01, report=lambda step, error: reports.append(error))
+    fit(trainer, WindowBatches(x, y, 1), steps=3000, lr=0.01,
+        report=lambda step, error: reports.append(error))
     assert 2.9 < reports[0] < 3.3
     assert reports[-1] < 2.65
+
+
+def test_window_batches_in_order_or_reproducibly_shuffled():
+    x = np.arange(30, dtype=np.int32).reshape(10, 3)
+    in_order = list(WindowBatches(x, x, 4).epoch(0))
+    assert [b[0].shape for b in in_order] == [(3, 4), (3, 4), (3, 2)]
+    np.testing.assert_array_equal(in_order[0][0], x[:4].T)
+    shuffled = WindowBatches(x, x, 4, shuffle=True, seed=3)
+    first, again, other = (np.concatenate([b[0] for b in shuffled.epoch(e)], axis=1) for e in (0, 0, 1))
+    np.testing.assert_array_equal(first, again)
+    assert not np.array_equal(first, other)
+    assert sorted(first[0]) == sorted(x[:, 0])  # every window once per epoch
+
+
+def test_stateful_fit_carries_the_state_and_resets_each_epoch():
+    trainer = small_trainer()
+    inputs, targets = data.stateful_batches(np.arange(1, 6).repeat(20) % 6, batch_size=2, seq_len=5)
+    seen = []
+    real_step = trainer.fast_train_step
+
+    def spy(x, y, lr, states):
+        seen.append([s.copy() for s in states])
+        return real_step(x, y, lr, states)
+    trainer.fast_train_step = spy
+    n = inputs.shape[0]
+    result = fit(trainer, StreamBatches(inputs, targets), steps=n + 2, lr=0.01)
+    assert not np.any(seen[0][0]) and np.any(seen[1][0])   # zeros first, then carried
+    assert not np.any(seen[n][0])                           # reset at the next epoch
+    assert result["states"][0].shape == (2, 12)
+
+
+def test_evaluate_positions_reports_each_position():
+    trainer = small_trainer()
+    x = np.random.default_rng(2).integers(0, 6, size=(9, 4)).astype("int32")
+    per_position = evaluate_positions(trainer, x, x, batch_size=4)
+    assert per_position.shape == (4,)
+    assert per_position.mean() == pytest.approx(evaluate(trainer, x, x), rel=1e-12)
+
+
+def test_many_to_one_trains_on_the_last_position_only():
+    model = CharRNN(6, 8, return_sequences=False, seed=0)
+    trainer = Trainer(model, show_progress=False)
+    x = np.random.default_rng(3).integers(0, 6, size=(5, 2)).astype("int32")
+    y = x.copy()
+    error, _ = trainer.train_step(x, y, 0.0)
+    probs, _ = trainer.predict(x)
+    last = -np.log(np.take_along_axis(probs[-1], y[-1][:, None], -1)).mean()
+    assert error == pytest.approx(last, rel=1e-5)

@@ -18,7 +18,7 @@ def test_sgd_moves_every_weight_by_exactly_minus_lr_grad(dtype):
     h0 = model.state_variables()
     lr = pt.scalar("lr", dtype=dtype)
     w_all = model.params
-    error, _ = model.window_loss(inp, outp, h0)
+    error, _, _ = model.window_loss(inp, outp, h0)
     g_all = pytensor.grad(error, w_all)
     grads_fn = pytensor.function([inp, outp, *h0], g_all, mode=default_mode())
     upd_dict = sgd(g_all, w_all, lr)
