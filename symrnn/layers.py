@@ -12,11 +12,13 @@ prediction, as in Lasagne. Their training graphs need ``shared`` variables updat
 Every layer lists its ``shared`` variables in ``params``; the trainable ones carry
 ``tag.trainable``.
 """
+import inspect
 from collections import OrderedDict
 
 import numpy as np
 import pytensor
 import pytensor.tensor as pt
+from pytensor.tensor.random.op import RandomVariable
 
 from symrnn import init
 from symrnn.errors import ConfigError
@@ -106,6 +108,19 @@ class BatchNormalization:
         return (x - mean) * scale + self.beta
 
 
+# pytensor >= 3 returns (next_rng, draw) when asked, and warns when not; older releases have no
+# such argument and keep next_rng as the first output of the draw's node.
+_HAS_NEXT_RNG = "return_next_rng" in inspect.signature(RandomVariable.__call__).parameters
+
+
+def _bernoulli(p, shape, rng):
+    """(next_rng, draw): 1 with probability p, else 0, of ``shape``, from ``shared`` generator ``rng``."""
+    if _HAS_NEXT_RNG:
+        return pt.random.bernoulli(p, size=shape, rng=rng, return_next_rng=True)
+    draw = pt.random.bernoulli(p, size=shape, rng=rng)
+    return draw.owner.outputs[0], draw
+
+
 def keep_masks(rng, shapes_and_rates, dtype):
     """Inverted-dropout masks: each element is 1/(1 − rate) with probability 1 − rate, else 0.
 
@@ -118,7 +133,7 @@ def keep_masks(rng, shapes_and_rates, dtype):
         if rate == 0:
             masks.append(pt.ones(shape, dtype=dtype))
             continue
-        rng, kept = pt.random.bernoulli(1 - rate, size=shape, rng=rng, return_next_rng=True)
+        rng, kept = _bernoulli(1 - rate, shape, rng)
         masks.append(pt.cast(kept, dtype) * as_dtype(1 / (1 - rate), dtype))
     return rng, masks
 
