@@ -62,10 +62,14 @@ def _add_train(commands):
     data.add_argument("--encoding", default="latin-1",
                       help="text encoding; latin-1 reads one character per byte (default)")
     data.add_argument("--seq-len", type=POSITIVE_INT, default=8, help="window length T (default 8)")
+    data.add_argument("--stride", type=POSITIVE_INT,
+                      help="start a window every N characters (default: --seq-len, the lesson's "
+                           "non-overlapping layout; 1 uses every position)")
     data.add_argument("--val-fraction", type=FRACTION, default=0.1,
                       help="held-out tail of the text for val_loss (default 0.1)")
     model = train.add_argument_group("model")
-    model.add_argument("--cell", choices=["rnn", "gru", "lstm"], default="rnn")
+    model.add_argument("--cell", choices=["rnn", "gru", "lstm"], default="rnn",
+                       help="SimpleRNN (the lesson's), GRU or LSTM (default rnn)")
     model.add_argument("--layers", type=POSITIVE_INT, default=1, help="stacked cells (default 1)")
     model.add_argument("--hidden", type=POSITIVE_INT, default=256, help="hidden units (default 256)")
     model.add_argument("--activation", choices=["relu", "tanh"], default="relu", help="for --cell rnn")

@@ -32,7 +32,7 @@ def train(args):
         batches = StreamBatches(*data.stateful_batches(train_idx, args.batch_size, args.seq_len))
         val = data.stateful_batches(val_idx, args.batch_size, args.seq_len) if len(val_idx) > args.batch_size * args.seq_len else None
     else:
-        batches = WindowBatches(*data.lesson_windows(train_idx, args.seq_len), args.batch_size,
+        batches = WindowBatches(*data.lesson_windows(train_idx, args.seq_len, args.stride), args.batch_size,
                                 shuffle=args.shuffle, seed=args.seed)
         val = data.lesson_windows(val_idx, args.seq_len) if len(val_idx) > args.seq_len else None
     steps = args.steps or (math.ceil(args.epochs * batches.steps_per_epoch) if args.epochs else 5000)

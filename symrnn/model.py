@@ -6,7 +6,7 @@ import numpy as np
 import pytensor.tensor as pt
 
 from symrnn.backend import TRAIN_DTYPE
-from symrnn.cells import GRU, LSTM, SimpleRNN, Stacked
+from symrnn.cells import GRU, LSTM, Cell, SimpleRNN, Stacked
 from symrnn.errors import ConfigError
 from symrnn.layers import BatchNormalization, Dense, Embedding, OneHot, Recurrent, RecurrentDropout
 from symrnn.losses import sparse_categorical_crossentropy
@@ -15,9 +15,12 @@ CELLS = {"rnn": SimpleRNN, "gru": GRU, "lstm": LSTM}
 
 
 def make_cell(kind, n_in, n_hidden, activation, dtype, rng):
-    """A built-in cell by name: "rnn" (SimpleRNN with ``activation``), "gru" or "lstm"."""
+    """A cell: built-in by name ("rnn" — SimpleRNN with ``activation`` —, "gru", "lstm"), or of
+    a ``Cell`` subclass of your own, constructed as ``kind(n_in, n_hidden, dtype=, rng=)``."""
+    if isinstance(kind, type) and issubclass(kind, Cell):
+        return kind(n_in, n_hidden, dtype=dtype, rng=rng)
     if kind not in CELLS:
-        raise ConfigError(f"unknown cell {kind!r}; choose one of {sorted(CELLS)}")
+        raise ConfigError(f"unknown cell {kind!r}; choose one of {sorted(CELLS)} or pass a Cell subclass")
     extra = {"activation": activation} if kind == "rnn" else {}
     return CELLS[kind](n_in, n_hidden, dtype=dtype, rng=rng, **extra)
 
@@ -30,7 +33,7 @@ class CharRNN:
 
     embedding: width of a learned embedding (the lesson's n_fac 42) instead of one-hot input.
     batchnorm: normalise the embeddings (the lesson's trick for its stateful model).
-    cell, layers: "rnn" | "gru" | "lstm", stacked ``layers`` deep.
+    cell, layers: "rnn" | "gru" | "lstm" or a ``Cell`` subclass of your own, stacked ``layers`` deep.
     dropout, recurrent_dropout: Keras-1's dropout_W / dropout_U, one mask per sequence.
     return_sequences: train on every position (many-to-many) or on the last only (many-to-one:
         the lesson's 8-char model, predicting the 9th character from 8).
@@ -48,7 +51,8 @@ class CharRNN:
             raise ConfigError(f"the embedding width must be a positive integer, got {embedding}")
         if batchnorm and embedding is None:
             raise ConfigError("batchnorm normalises embeddings: give an embedding width too")
-        self.config = {"vocab_size": int(vocab_size), "n_hidden": int(n_hidden), "cell": cell,
+        cell_name = cell if isinstance(cell, str) else f"{cell.__module__}.{cell.__qualname__}"
+        self.config = {"vocab_size": int(vocab_size), "n_hidden": int(n_hidden), "cell": cell_name,
                        "layers": int(layers), "embedding": embedding, "batchnorm": bool(batchnorm),
                        "activation": activation, "dropout": float(dropout),
                        "recurrent_dropout": float(recurrent_dropout),

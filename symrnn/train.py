@@ -210,13 +210,13 @@ def fit(trainer, batches, *, steps, lr, start_step=0, states=None, report_every=
     ``should_stop()`` is polled after every step (e.g. set by SIGINT); ``after_step(step, states)``
     runs after every step (e.g. periodic checkpoints). Stateful batches carry ``states`` across.
 
-    Returns a dict: ``losses`` (per-character error of each step run), ``step`` (steps done),
-    ``states`` (the carried states), ``train_seconds`` (excluding the first, compiling, step)
-    and ``chars`` (characters in the timed steps).
+    Returns a dict: ``losses`` (error per trained position of each step), ``step`` (steps done),
+    ``states`` (the carried states), ``train_seconds`` (training alone: not the first, compiling,
+    step, nor the callbacks) and ``chars`` (characters in the timed steps).
     """
     schedule = lr if callable(lr) else (lambda step: lr)
     losses, window = [], deque(maxlen=report_every)
-    step, t_start, timed_chars = start_step, None, 0
+    step, t_start, timed_chars, t_callbacks = start_step, None, 0, 0.0
     zeros = {}  # batch size → zero states, made once
     while step < steps and not (should_stop and should_stop()):
         epoch, skip = divmod(step, batches.steps_per_epoch)
@@ -234,20 +234,23 @@ def fit(trainer, batches, *, steps, lr, start_step=0, states=None, report_every=
             else:
                 timed_chars += x.size
             step += 1
-            losses.append(error / x.shape[0])
+            losses.append(error / (x.shape[0] if trainer.model.return_sequences else 1))
             window.append(losses[-1])
             if progress is not None:
                 progress.update(1)
                 if step % 50 == 0:
                     progress.set_postfix(loss=f"{np.mean(window):.3f}")
+            t_callback = time.perf_counter()
             if report and step % report_every == 0:
                 report(step, float(np.mean(window)))
             if after_step:
                 after_step(step, states if batches.stateful else None)
+            t_callbacks += time.perf_counter() - t_callback
             if step >= steps or (should_stop and should_stop()):
                 break
+    train_seconds = time.perf_counter() - t_start - t_callbacks if t_start else 0.0
     return {"losses": losses, "step": step, "states": states if batches.stateful else None,
-            "train_seconds": time.perf_counter() - t_start if t_start else 0.0, "chars": timed_chars}
+            "train_seconds": train_seconds, "chars": timed_chars}
 
 
 def evaluate_positions(trainer, inputs, targets, batch_size=512):

@@ -138,3 +138,29 @@ def test_many_to_one_trains_on_the_last_position_only():
     probs, _ = trainer.predict(x)
     last = -np.log(np.take_along_axis(probs[-1], y[-1][:, None], -1)).mean()
     assert error == pytest.approx(last, rel=1e-5)
+
+
+def test_a_custom_cell_trains_through_the_trainer():
+    import pytensor.tensor as pt
+
+    from symrnn import init
+    from symrnn.cells import Cell
+
+    class Leaky(Cell):
+        """h' = tanh(x·W + h·U) averaged with h: a cell none of the built-ins is."""
+
+        def __init__(self, n_in, n_hidden, **kwargs):
+            super().__init__(n_in, n_hidden, **kwargs)
+            self.add_param("W", (n_in, n_hidden), init.glorot_uniform)
+            self.add_param("U", (n_hidden, n_hidden), init.orthogonal)
+
+        def step(self, x, h, W, U):
+            return (h + pt.tanh(pt.dot(x, W) + pt.dot(h, U))) / 2
+
+    vocab = data.Vocabulary.from_text(TEXT)
+    x, y = data.lesson_windows(vocab.encode(TEXT), 8)
+    model = CharRNN(len(vocab), 16, cell=Leaky, embedding=5)
+    assert model.config["cell"].endswith("Leaky") and [p.name for p in model.cell.params] == ["W", "U"]
+    trainer = Trainer(model, "adam", clip=5.0, show_progress=False)
+    result = fit(trainer, WindowBatches(x, y, 4, shuffle=True), steps=200, lr=0.01)
+    assert np.mean(result["losses"][-20:]) < 0.7 * np.mean(result["losses"][:20])
