@@ -57,6 +57,7 @@ def _write_atomically(path, members):
                         np.lib.format.write_array(member, array, allow_pickle=False)
             file.flush()
             os.fsync(file.fileno())
+        os.chmod(tmp_path, 0o666 & ~_umask())  # mkstemp makes it private; a checkpoint is not
         os.replace(tmp_path, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -68,6 +69,12 @@ def _write_atomically(path, members):
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+
+def _umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def load_checkpoint(path):

@@ -247,3 +247,13 @@ def test_bad_rng_state_is_a_checkpoint_error():
         rng_from_state({"bit_generator": "Generator"})
     with pytest.raises(CheckpointError, match="corrupt PCG64"):
         rng_from_state({"bit_generator": "PCG64", "state": {}})
+
+
+def test_checkpoint_gets_ordinary_file_permissions(tmp_path):
+    path = tmp_path / "ck.npz"
+    old = os.umask(0o022)
+    try:
+        save_checkpoint(path, {"w": np.zeros(2)}, {})
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o644
