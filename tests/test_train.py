@@ -20,7 +20,7 @@ def small_trainer(seed=0, vocab_size=6, hidden=12):
 def test_fit_learns_a_repeating_text():
     vocab = data.Vocabulary.from_text(TEXT)
     x, y = data.lesson_windows(vocab.encode(TEXT), 8)
-    trainer = small_trainer(vocab_size=len(vocab), hidden=16)
+    trainer = Trainer(CharRNN(len(vocab), 16, activation="tanh"), clip=5.0, show_progress=False)
     reports = []
     result = fit(trainer, WindowBatches(x, y, 4), steps=300, lr=0.05, report_every=100,
                  report=lambda step, error: reports.append((step, error)))
@@ -126,7 +126,7 @@ def test_evaluate_positions_reports_each_position():
     x = np.random.default_rng(2).integers(0, 6, size=(9, 4)).astype("int32")
     per_position = evaluate_positions(trainer, x, x, batch_size=4)
     assert per_position.shape == (4,)
-    assert per_position.mean() == pytest.approx(evaluate(trainer, x, x), rel=1e-12)
+    assert per_position.mean() == pytest.approx(evaluate(trainer, x, x), rel=1e-6)  # float32 sums
 
 
 def test_many_to_one_trains_on_the_last_position_only():
