@@ -19,8 +19,8 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def _number(kind, low=0.0, low_ok=False):
-    """An argparse type: a ``kind`` number above ``low`` (or equal, if ``low_ok``)."""
+def _number(kind, low=0.0, low_ok=False, below=math.inf):
+    """An argparse type: a ``kind`` number above ``low`` (or equal, if ``low_ok``) and below ``below``."""
     def parse(text):
         try:
             value = kind(text)
@@ -28,12 +28,14 @@ def _number(kind, low=0.0, low_ok=False):
             raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
         if not math.isfinite(value) or value < low or (value == low and not low_ok):
             raise argparse.ArgumentTypeError(f"must be {'>=' if low_ok else '>'} {low:g}, got {text}")
+        if value >= below:
+            raise argparse.ArgumentTypeError(f"must be < {below:g}, got {text}")
         return value
     return parse
 
 
 POSITIVE_INT, POSITIVE = _number(int), _number(float)
-FRACTION, NON_NEGATIVE = _number(float, low_ok=True), _number(float, low_ok=True)
+FRACTION, NON_NEGATIVE = _number(float, low_ok=True, below=1.0), _number(float, low_ok=True)
 
 
 def build_parser():

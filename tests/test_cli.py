@@ -71,7 +71,8 @@ def test_unknown_character_at_prediction_time(capsys, corpus):
     assert "'£'" in err and "vocabulary" in err
 
 
-@pytest.mark.parametrize("flag,value", [("--hidden", "0"), ("--lr", "-1"), ("--seq-len", "x")])
+@pytest.mark.parametrize("flag,value", [("--hidden", "0"), ("--lr", "-1"), ("--seq-len", "x"),
+                                        ("--dropout", "1"), ("--val-fraction", "1.5"), ("--lr", "nan")])
 def test_bad_numbers_are_usage_errors(capsys, flag, value):
     with pytest.raises(SystemExit) as exit_info:
         main(["train", flag, value])
