@@ -68,5 +68,7 @@ def _continue(predict, vocab, prime, n_chars, choose):
     for _ in range(n_chars):
         if chosen:
             probs, states = predict(np.array([[chosen[-1]]], dtype=np.int32), states)
-        chosen.append(choose(probs[-1, 0]))
+        next_probs = probs[-1, 0].copy()
+        next_probs[0] = 0  # index 0 is the padding character "\0", never a real next character
+        chosen.append(choose(next_probs))
     return vocab.decode(chosen)

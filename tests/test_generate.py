@@ -101,6 +101,13 @@ def test_sampled_text_has_the_tables_tempered_transition_frequencies():
         np.testing.assert_array_less(np.abs(observed - tempered), tolerance)
 
 
+def test_the_padding_character_is_never_generated():
+    table = random_table(5)
+    table[:, 0] = 0.9  # a barely trained model may put most of its mass on "\0"
+    assert "\0" not in greedy_text(Bigram(table), VOCAB, "ab", 50)
+    assert "\0" not in sample_text(Bigram(table), VOCAB, "ab", 500, rng=0)
+
+
 def test_seeded_sampling_is_reproducible():
     table = random_table(4)
     same = {sample_text(Bigram(table), VOCAB, "ab", 40, rng=np.random.default_rng(9)) for _ in range(2)}
