@@ -14,6 +14,7 @@ import json
 import os
 import tempfile
 import zipfile
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -120,7 +121,10 @@ def check_compatible(meta, expected_config):
 
 
 def _by_name(variables):
-    """``{name: variable}``, refusing unnamed variables and repeated names."""
+    """``{name: variable}``: a mapping as it is, or a list keyed by ``var.name`` — refusing
+    unnamed variables and repeated names (stacked layers repeat theirs: pass a mapping)."""
+    if isinstance(variables, Mapping):
+        return dict(variables)
     names = [var.name for var in variables]
     if None in names:
         raise CheckpointError("a variable has no name; checkpoints store variables by name")
@@ -132,19 +136,20 @@ def _by_name(variables):
 
 
 def shared_values(variables):
-    """``{name: value copy}`` of ``shared`` variables (parameters, optimiser state)."""
+    """``{name: value copy}`` of ``shared`` variables (a list, or a ``{name: variable}`` mapping)."""
     return {name: var.get_value() for name, var in _by_name(variables).items()}
 
 
 def restore_shared(variables, arrays):
-    """Set each ``shared`` variable to ``arrays[its name]``; all or nothing.
+    """Set each ``shared`` variable (a list, or a ``{name: variable}`` mapping) to ``arrays[its name]``;
+    all or nothing.
 
     Every variable must be in ``arrays`` with its shape and a dtype that casts to its own without
     loss; otherwise ``CheckpointError`` names each offending variable and nothing is changed.
     Arrays for other names are ignored.
     """
-    problems = []
-    for name, var in _by_name(variables).items():
+    problems, named = [], _by_name(variables)
+    for name, var in named.items():
         current = var.get_value(borrow=True)
         saved = arrays.get(name)
         if saved is None:
@@ -154,8 +159,8 @@ def restore_shared(variables, arrays):
                             f"the model needs {current.dtype} {current.shape}")
     if problems:
         raise CheckpointError("cannot restore the checkpoint: " + "; ".join(problems))
-    for var in variables:
-        var.set_value(arrays[var.name].astype(var.dtype))
+    for name, var in named.items():
+        var.set_value(arrays[name].astype(var.dtype))
 
 
 def rng_state(rng):

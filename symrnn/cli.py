@@ -5,7 +5,6 @@ program with one line ``symrnn: error: ...`` on stderr and exit status 1; bad ar
 with status 2; Ctrl-C during training saves a checkpoint and exits with status 130.
 """
 import argparse
-import json
 import math
 import sys
 

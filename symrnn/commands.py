@@ -30,7 +30,8 @@ def train(args):
     train_idx, val_idx = data.split_tail(vocab.encode(text), args.val_fraction)
     if args.stateful:
         batches = StreamBatches(*data.stateful_batches(train_idx, args.batch_size, args.seq_len))
-        val = data.stateful_batches(val_idx, args.batch_size, args.seq_len) if len(val_idx) > args.batch_size * args.seq_len else None
+        enough = len(val_idx) > args.batch_size * args.seq_len
+        val = data.stateful_batches(val_idx, args.batch_size, args.seq_len) if enough else None
     else:
         batches = WindowBatches(*data.lesson_windows(train_idx, args.seq_len, args.stride), args.batch_size,
                                 shuffle=args.shuffle, seed=args.seed)
@@ -149,7 +150,7 @@ def sample(args):
     arrays, meta = checkpoint.load_checkpoint(args.checkpoint)
     try:
         vocab = data.Vocabulary(meta["vocab"])
-        config = {k: v for k, v in meta["config"].items()}
+        config = dict(meta["config"])
     except (KeyError, TypeError):
         raise CheckpointError(f"{args.checkpoint} is not a symrnn training checkpoint") from None
     vocab_size, n_hidden = config.pop("vocab_size"), config.pop("n_hidden")

@@ -19,7 +19,7 @@ import pytensor.tensor as pt
 from symrnn import checkpoint, data
 from symrnn.backend import CompiledFunction
 from symrnn.clip import clip_by_global_norm
-from symrnn.errors import CheckpointError, ConfigError, ShapeError, TrainingDiverged
+from symrnn.errors import ConfigError, ShapeError, TrainingDiverged
 from symrnn.updates import OPTIMIZERS, optimizer_state
 
 
@@ -134,7 +134,7 @@ class Trainer:
 
     def save(self, path, meta, states=None):
         """Write weights, optimiser state, dropout generators, ``states`` and ``meta`` atomically."""
-        arrays = {name: var.get_value() for name, var in self._checkpointed().items()}
+        arrays = checkpoint.shared_values(self._checkpointed())
         arrays.update({f"state.{i}": s for i, s in enumerate(states or [])})
         meta = {**meta, "config": self.model.config,
                 "generators": [checkpoint.rng_state(g.get_value()) for g in self.model.random_generators]}
@@ -146,15 +146,7 @@ class Trainer:
         ``optimizer=False`` restores the model alone (for prediction: no train function compiled).
         """
         checkpoint.check_compatible(meta.get("config", {}), self.model.config)
-        variables = self._checkpointed(optimizer)
-        missing = sorted(set(variables) - set(arrays))
-        if missing:
-            raise CheckpointError(f"the checkpoint lacks {', '.join(missing[:5])}: it is from another model")
-        for name, var in variables.items():
-            if arrays[name].shape != var.get_value().shape:
-                raise CheckpointError(f"{name} has shape {arrays[name].shape} in the checkpoint, "
-                                      f"{var.get_value().shape} in the model")
-            var.set_value(arrays[name].astype(var.dtype))
+        checkpoint.restore_shared(self._checkpointed(optimizer), arrays)
         for generator, state in zip(self.model.random_generators, meta.get("generators", [])):
             generator.set_value(checkpoint.rng_from_state(state))
         states = [arrays[f"state.{i}"] for i in range(len(self.model.cell.state_names))
@@ -224,7 +216,9 @@ def fit(trainer, batches, *, steps, lr, start_step=0, states=None, report_every=
             states = None
         for x, y in itertools.islice(batches.epoch(epoch), skip, None):
             if not batches.stateful or states is None:
-                states = zeros.setdefault(x.shape[1], trainer.model.zero_states(x.shape[1]))
+                if x.shape[1] not in zeros:
+                    zeros[x.shape[1]] = trainer.model.zero_states(x.shape[1])
+                states = zeros[x.shape[1]]
             error, final_states = trainer.fast_train_step(x, y, np.asarray(schedule(step), trainer.model.dtype),
                                                           states)
             if batches.stateful:

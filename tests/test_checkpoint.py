@@ -257,3 +257,16 @@ def test_checkpoint_gets_ordinary_file_permissions(tmp_path):
     finally:
         os.umask(old)
     assert path.stat().st_mode & 0o777 == 0o644
+
+
+def test_a_mapping_keeps_variables_whose_names_repeat(tmp_path):
+    """Stacked layers repeat parameter names (each has a W_x): a {key: variable} mapping stores them."""
+    layers = [pytensor.shared(np.full(2, k, "float32"), name="W_x") for k in range(2)]
+    named = {f"l{k}.W_x": var for k, var in enumerate(layers)}
+    save_checkpoint(tmp_path / "m.npz", shared_values(named), {})
+    for var in layers:
+        var.set_value(np.zeros(2, "float32"))
+    restore_shared(named, load_checkpoint(tmp_path / "m.npz")[0])
+    assert [var.get_value()[0] for var in layers] == [0, 1]
+    with pytest.raises(CheckpointError, match="l1.W_x is missing"):
+        restore_shared(named, {"l0.W_x": np.zeros(2, "float32")})

@@ -3,7 +3,7 @@ import pytensor
 import pytensor.tensor as pt
 import pytest
 
-from cellcheck import np_gru, np_lstm, np_scan, randomise, values
+from cellcheck import np_lstm, np_scan, randomise, values
 from symrnn.backend import default_mode
 from symrnn.cells import GRU, LSTM, Cell, Stacked
 from symrnn.errors import ConfigError
