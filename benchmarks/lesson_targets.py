@@ -36,9 +36,16 @@ def main():
     results = {}
     for name in args.only or RECIPES:
         recipe = RECIPES[name]
-        out = subprocess.run([sys.executable, "-m", "symrnn", "train", "--text", args.text, *recipe["args"],
-                              "--json", "--no-progress"], capture_output=True, text=True, check=True).stdout
-        summary = json.loads(out.strip().splitlines()[-1])
+        command = [sys.executable, "-m", "symrnn", "train", "--text", args.text, *recipe["args"],
+                   "--json", "--no-progress"]
+        with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as run:
+            lines = []
+            for line in run.stdout:  # the run's own reports, as they come; its JSON summary is last
+                print(f"  {name} | {line}", end="", flush=True)
+                lines.append(line)
+        if run.returncode:
+            raise SystemExit(f"{name}: symrnn train failed (exit {run.returncode})")
+        summary = json.loads(lines[-1])
         minutes = summary["train_seconds"] / 60
         met = minutes <= recipe["minutes"] and all(summary[k] <= v for k, v in recipe["targets"].items())
         losses = ", ".join(f"{k} {summary[k]:.3f} (target <= {v})" for k, v in recipe["targets"].items())

@@ -33,7 +33,8 @@ print(f"vocab_size {vocab_size}, {len(x):,} windows of {cs}")
 
 model = CharRNN(vocab_size, n_hidden)              # W_h identity, W_x and W_y init_wgts, biases 0
 w_all = model.params                               # [W_h, b_h, W_x, b_x, W_y, b_y]
-cell = model.cell                                  # cell.step(x, h, W_h, b_h, W_x, b_x) is the lesson's step
+cell = model.cell                                  # the lesson's step: relu(x·W_x + b_x + h·W_h + b_h),
+                                                   # x·W_x + b_x for all steps before the loop
 
 t_inp, t_outp = pt.imatrix("inp"), pt.imatrix("outp")  # (T, B=1) character indices
 t_h0 = pt.matrix("h0", dtype="float32")

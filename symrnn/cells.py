@@ -12,6 +12,12 @@ sampling and gradient checks are all written once against this interface. Built-
 nothing a user's cell cannot: to write your own, subclass ``Cell``, declare parameters with
 ``add_param`` in ``__init__`` and define ``step``.
 
+One optional hook is about speed, not meaning: ``precompute_input`` takes the products of the
+input with its weights (``x·W_x + b``) out of ``step``, so that scan computes them for every
+time step in one large matrix product before the loop (Lasagne's ``precompute_input``, Keras 1's
+``preprocess_input``), and ``step`` receives them in place of ``x``. The built-in cells do this;
+by default ``step`` gets ``x`` itself.
+
 Shapes: ``x`` is ``(B, n_in)`` (or ``(n_in,)`` for a single sequence), every state ``(B, n_hidden)``.
 
 Built in: ``SimpleRNN`` (the lesson's), ``GRU`` and ``GRUCombined`` (the lesson's two GRU
@@ -80,26 +86,38 @@ class Cell:
         """Position in ``state_names`` of the state that is the cell's output."""
         return self.state_names.index(self.output_state or self.state_names[0])
 
+    def precompute_input(self, x, *params):
+        """What ``step`` needs of the input, for every time step at once: (T, B, n_in) → (T, B, k).
+
+        ``scan_cell`` calls this once, before the loop, and hands ``step`` its slice for each
+        step in place of ``x``. Computing ``x·W_x + b`` here makes T small products inside the
+        loop (and as many in the backward pass) one large product outside it. The default passes
+        ``x`` through unchanged, so ``step`` sees the raw input.
+        """
+        return x
+
     def step(self, x, *states_and_params):
         raise NotImplementedError(f"{type(self).__name__} must define step(x, *states, *params)")
 
     def dropout_sizes(self):
-        """Widths ``(input, recurrent)`` of the dropout masks ``step_dropped`` takes, one pair per layer."""
+        """Widths ``(input, recurrent)`` of the dropout masks of each layer (one pair for a plain cell)."""
         return [(self.n_in, self.state_sizes()[self.output_index()])]
 
-    def step_dropped(self, masks, x, *states_and_params):
-        """``step`` under variational dropout (Gal & Ghahramani 2016, Keras 1's dropout_W/dropout_U).
+    def step_dropped(self, h_mask, x, *states_and_params):
+        """``step`` under variational dropout of the recurrent connection (Gal & Ghahramani 2016,
+        Keras 1's dropout_U).
 
-        ``masks = (x_mask, h_mask)``, drawn once per sequence and reused at every step: x and the
-        output state fed back into ``step`` are multiplied by them. For a cell whose output state
-        enters ``step`` only through matrix products (SimpleRNN, LSTM's h) that is all there is
-        to it; a cell that also carries its state through unchanged overrides this (see ``GRU``).
+        ``h_mask`` (B, size) is drawn once per sequence and reused at every step: the output state
+        fed back into ``step`` is multiplied by it. (The input's mask, Keras 1's dropout_W, is
+        applied by ``scan_cell`` to the whole input sequence, before ``precompute_input``.) For a
+        cell whose output state enters ``step`` only through matrix products (SimpleRNN, LSTM's h)
+        that is all there is to it; a cell that also carries its state through unchanged
+        overrides this (see ``GRU``).
         """
-        x_mask, h_mask = masks
         states = list(states_and_params[:len(self.state_names)])
         out = self.output_index()
         states[out] = states[out] * h_mask
-        return self.step(x * x_mask, *states, *states_and_params[len(self.state_names):])
+        return self.step(x, *states, *states_and_params[len(self.state_names):])
 
     def check_step_signature(self):
         """Raise ``ConfigError`` unless ``step`` names ``x``, the states, then the params in order.
@@ -125,8 +143,11 @@ class Cell:
 class SimpleRNN(Cell):
     """The lesson's RNN: ``h = act(x·W_x + b_x + h·W_h + b_h)``.
 
-    Two biases, as in the lesson (they are redundant: only their sum matters). Defaults are the
-    lesson's: relu, ``W_x`` by ``he_normal`` (the lesson's ``init_wgts``), ``W_h`` the identity.
+    The lesson's step, ``act(dot(x, W_x) + b_x + dot(h, W_h) + b_h)``, split in two: the input's
+    part ``x·W_x + b_x`` for every step at once (``precompute_input``), the recurrent part in
+    ``step``. Two biases, as in the lesson (they are redundant: only their sum matters). Defaults
+    are the lesson's: relu, ``W_x`` by ``he_normal`` (the lesson's ``init_wgts``), ``W_h`` the
+    identity.
     """
 
     def __init__(self, n_in, n_hidden, activation="relu", *, W_x_init=init.he_normal,
@@ -139,8 +160,13 @@ class SimpleRNN(Cell):
         self.add_param("W_x", (n_in, n_hidden), W_x_init)
         self.add_param("b_x", (n_hidden,), init.zeros)
 
-    def step(self, x, h, W_h, b_h, W_x, b_x):
-        return self.activation(pt.dot(x, W_x) + b_x + pt.dot(h, W_h) + b_h)
+    def precompute_input(self, x, W_h, b_h, W_x, b_x):
+        """x (T, B, n_in) → x·W_x + b_x (T, B, H)."""
+        return pt.dot(x, W_x) + b_x
+
+    def step(self, xw, h, W_h, b_h, W_x, b_x):
+        """xw: this step's x·W_x + b_x (B, H); h: the state at t−1 (B, H)."""
+        return self.activation(xw + pt.dot(h, W_h) + b_h)
 
 
 def column_blocks(initialiser, n_blocks):
@@ -191,24 +217,30 @@ class GRU(Cell):
             self.add_param(f"W_h{gate}", (n_hidden, n_hidden), W_h_init)
             self.add_param(f"b_{gate}", (n_hidden,), init.zeros)
 
-    def step(self, x, h, W_xr, W_hr, b_r, W_xz, W_hz, b_z, W_xh, W_hh, b_h):
-        return self.update(x, h, h, W_xr, W_hr, b_r, W_xz, W_hz, b_z, W_xh, W_hh, b_h)
+    def precompute_input(self, x, W_xr, W_hr, b_r, W_xz, W_hz, b_z, W_xh, W_hh, b_h):
+        """x (T, B, n_in) → the input's part of each gate, (T, B, 3H) in blocks r, z, ĥ:
+        ``[x·W_xr + b_r | x·W_xz + b_z | x·W_xh + b_h]``."""
+        return pt.concatenate([pt.dot(x, W_xr) + b_r, pt.dot(x, W_xz) + b_z, pt.dot(x, W_xh) + b_h],
+                              axis=-1)
 
-    @staticmethod
-    def update(x, h_read, h, W_xr, W_hr, b_r, W_xz, W_hz, b_z, W_xh, W_hh, b_h):
+    def step(self, xw, h, W_xr, W_hr, b_r, W_xz, W_hz, b_z, W_xh, W_hh, b_h):
+        """xw: this step's input blocks (B, 3H) (see ``precompute_input``); h (B, H)."""
+        return self.update(xw, h, h, W_hr, W_hz, W_hh)
+
+    def update(self, xw, h_read, h, W_hr, W_hz, W_hh):
         """The equations, with the state the matmuls read (``h_read``) apart from the one carried (``h``)."""
-        r = pt.sigmoid(pt.dot(x, W_xr) + pt.dot(h_read, W_hr) + b_r)
-        z = pt.sigmoid(pt.dot(x, W_xz) + pt.dot(h_read, W_hz) + b_z)
-        h_new = pt.tanh(pt.dot(x, W_xh) + pt.dot(r * h_read, W_hh) + b_h)
+        H = self.n_hidden
+        r = pt.sigmoid(xw[..., :H] + pt.dot(h_read, W_hr))
+        z = pt.sigmoid(xw[..., H:2 * H] + pt.dot(h_read, W_hz))
+        h_new = pt.tanh(xw[..., 2 * H:] + pt.dot(r * h_read, W_hh))
         return z * h_new + (1 - z) * h
 
-    def step_dropped(self, masks, x, h, *params):
-        """Keras 1's GRU dropout: the masks drop x and h where they enter a matmul; the carried h stays whole.
+    def step_dropped(self, h_mask, xw, h, W_xr, W_hr, b_r, W_xz, W_hz, b_z, W_xh, W_hh, b_h):
+        """Keras 1's GRU dropout: the mask drops h where it enters a matmul; the carried h stays whole.
 
         (Dropping the carried state too would scale it by 1/keep at every step it is kept.)
         """
-        x_mask, h_mask = masks
-        return self.update(x * x_mask, h * h_mask, h, *params)
+        return self.update(xw, h * h_mask, h, W_hr, W_hz, W_hh)
 
 
 class GRUCombined(Cell):
@@ -220,7 +252,8 @@ class GRUCombined(Cell):
         h' = z⊙ĥ + (1−z)⊙h
 
     ``W_r`` is ``GRU``'s ``vstack([W_hr, W_xr])`` ((H + n_in), H), and so on: the same function
-    as ``GRU``, with three large matmuls per step instead of six small ones.
+    as ``GRU``, with three large matmuls per step instead of six small ones. (That is the point
+    of this formulation, so it keeps the default ``precompute_input``: ``step`` reads x itself.)
     """
 
     def __init__(self, n_in, n_hidden, *, W_x_init=init.glorot_uniform, W_h_init=init.orthogonal,
@@ -243,7 +276,9 @@ class GRUCombined(Cell):
         h_new = pt.tanh(pt.dot(pt.concatenate([r * h_read, x], axis=-1), W_h) + b_h)
         return z * h_new + (1 - z) * h
 
-    step_dropped = GRU.step_dropped
+    def step_dropped(self, h_mask, x, h, *params):
+        """As ``GRU.step_dropped``: the matmuls read h·mask, the carried h stays whole."""
+        return self.update(x, h * h_mask, h, *params)
 
 
 class LSTM(Cell):
@@ -274,9 +309,14 @@ class LSTM(Cell):
         b[self.n_hidden:2 * self.n_hidden] = self.forget_bias
         return b
 
-    def step(self, x, h, c, W_x, W_h, b):
+    def precompute_input(self, x, W_x, W_h, b):
+        """x (T, B, n_in) → the input's part of the gates, x·W_x + b (T, B, 4H)."""
+        return pt.dot(x, W_x) + b
+
+    def step(self, xw, h, c, W_x, W_h, b):
+        """xw: this step's x·W_x + b (B, 4H); h, c: the states at t−1 (B, H)."""
         H = self.n_hidden
-        gates = pt.dot(x, W_x) + pt.dot(h, W_h) + b
+        gates = xw + pt.dot(h, W_h)
         i = pt.sigmoid(gates[..., :H])
         f = pt.sigmoid(gates[..., H:2 * H])
         g = pt.tanh(gates[..., 2 * H:3 * H])
@@ -286,13 +326,14 @@ class LSTM(Cell):
 
 
 class Stacked(Cell):
-    """Cells on top of each other (TensorFlow's MultiRNNCell): at every step, layer k's output is
-    layer k+1's input.
+    """Cells on top of each other (TensorFlow's MultiRNNCell): layer k's output is layer k+1's input.
 
     Its parameters are its layers' parameters, in order; its states are its layers' states,
-    named ``"l0.h", "l1.h", "l1.c"``, …; its output is the top layer's. A ``Stacked`` is an
-    ordinary cell, so ``scan_cell`` steps it like any other — one scan over time, all layers
-    inside the step. Layers may be different kinds of cell.
+    named ``"l0.h", "l1.h", "l1.c"``, …; its output is the top layer's. Layers may be different
+    kinds of cell. ``step`` advances every layer by one time step. ``scan_cell`` scans a stack
+    one layer after another instead — the same function, but each layer's input products are
+    then precomputed over the whole sequence (as cuDNN and PyTorch do), where one scan over
+    all layers would compute them inside the loop for every layer above the first.
     """
 
     def __init__(self, cells):
@@ -327,25 +368,22 @@ class Stacked(Cell):
         for c in self.cells:
             c.check_step_signature()
 
-    def step(self, x, *states_and_params):
-        return self._step_layers(x, states_and_params, masks=None)
-
-    def step_dropped(self, masks, x, *states_and_params):
-        return self._step_layers(x, states_and_params, masks)
-
-    def _step_layers(self, x, states_and_params, masks):
-        states = list(states_and_params[:len(self.state_names)])
-        params = list(states_and_params[len(self.state_names):])
-        new_states = []
+    def split(self, per_state, per_param):
+        """Cut lists laid out as the stack's states and parameters into one (states, params) per layer."""
+        layers = []
         for cell in self.cells:
-            cell_states, states = states[:len(cell.state_names)], states[len(cell.state_names):]
-            cell_params, params = params[:len(cell.params)], params[len(cell.params):]
-            if masks is None:
-                out = cell.step(x, *cell_states, *cell_params)
-            else:
-                n_masks = 2 * len(cell.dropout_sizes())
-                out = cell.step_dropped(masks[:n_masks], x, *cell_states, *cell_params)
-                masks = masks[n_masks:]
+            n_states, n_params = len(cell.state_names), len(cell.params)
+            layers.append((per_state[:n_states], per_param[:n_params]))
+            per_state, per_param = per_state[n_states:], per_param[n_params:]
+        return layers
+
+    def step(self, x, *states_and_params):
+        """One time step through every layer: x (B, n_in) → every layer's new states, in stack order."""
+        n_states = len(self.state_names)
+        layers = self.split(states_and_params[:n_states], states_and_params[n_states:])
+        new_states = []
+        for cell, (cell_states, cell_params) in zip(self.cells, layers):
+            out = cell.step(cell.precompute_input(x, *cell_params), *cell_states, *cell_params)
             out = list(out) if isinstance(out, (list, tuple)) else [out]
             new_states += out
             x = out[cell.output_index()]

@@ -2,7 +2,10 @@
 
 This is the lesson's ``scan(step, sequences=inp, outputs_info=[h0, None], non_sequences=weights)``
 written once for every cell, plus what the lesson leaves out: batches, masks for padded
-sequences, going backwards, learned initial states and dropout masks.
+sequences, going backwards, learned initial states, dropout masks — and speed: the input's
+products with its weights are computed for all steps in one matrix product before the loop
+(``Cell.precompute_input``), and stacked layers are scanned one after another so that this
+holds for every layer.
 
 Truncated BPTT, the lesson's way: train on chunks of k steps and hand each chunk's final states
 to the next call as its initial states — the forward pass is the same as over one long
@@ -15,6 +18,7 @@ import pytensor
 import pytensor.tensor as pt
 
 from symrnn import init
+from symrnn.cells import Stacked
 from symrnn.errors import ShapeError
 
 # pytensor >= 2.x warns unless scan is told to return outputs only (its old (outputs, updates)
@@ -50,12 +54,19 @@ def scan_cell(cell, inputs, initial_states=None, mask=None, go_backwards=False, 
         through unchanged (so the final state is the last real step's, as dynamic_rnn's
         sequence_length).
     go_backwards: process t = T-1 … 0; outputs are returned in input order all the same.
-    dropout_masks: masks for ``cell.step_dropped``, two per ``cell.dropout_sizes()`` pair, each
-        (B, width) (or (width,)): drawn once per sequence outside the scan (see
-        ``symrnn.layers.RecurrentDropout``) and handed to every step as ``non_sequences``.
+    dropout_masks: variational dropout masks, an (input, recurrent) pair per
+        ``cell.dropout_sizes()`` entry, each (B, width) (or (width,)), drawn once per sequence
+        (see ``symrnn.layers.RecurrentDropout``). The input mask multiplies the whole input
+        sequence before the loop; the recurrent one goes to ``cell.step_dropped`` as a
+        ``non_sequence``.
     truncate_gradient: pytensor's truncated BPTT: if k > 0, gradients flow back through the
         last k steps only, so losses at the earlier T - k steps contribute nothing to the
         gradient. That is not the lesson's truncation (see the module docstring).
+
+    The loop is the lesson's: ``scan(step, sequences=x, outputs_info=h0, non_sequences=params)``,
+    where ``x`` is ``cell.precompute_input(inputs, *params)``, computed for all steps before it.
+    A ``Stacked`` cell is scanned one layer after another, each layer's outputs the next one's
+    inputs.
 
     Returns ``(outputs, final_states)``: outputs (T, B, n_hidden) is the cell's output state at
     every step, final_states the list of states after the last step processed.
@@ -66,8 +77,7 @@ def scan_cell(cell, inputs, initial_states=None, mask=None, go_backwards=False, 
     if initial_states is None:
         initial_states = zero_state(cell, inputs)
     initial_states = [_batched(state, inputs) for state in initial_states]
-    n_states, n_params = len(cell.state_names), len(cell.params)
-    if len(initial_states) != n_states:
+    if len(initial_states) != len(cell.state_names):
         raise ShapeError(f"{type(cell).__name__} has states {cell.state_names}, "
                          f"got {len(initial_states)} initial states")
     for name, state in zip(cell.state_names, initial_states):
@@ -77,26 +87,52 @@ def scan_cell(cell, inputs, initial_states=None, mask=None, go_backwards=False, 
     if dropout_masks and len(dropout_masks) != 2 * len(cell.dropout_sizes()):
         raise ShapeError(f"{type(cell).__name__} takes {2 * len(cell.dropout_sizes())} dropout masks "
                          f"(input, recurrent per layer), got {len(dropout_masks)}")
+    if isinstance(cell, Stacked):
+        return _scan_layers(cell, inputs, initial_states, mask, go_backwards, dropout_masks, truncate_gradient)
+    return _scan_one(cell, inputs, initial_states, mask, go_backwards, dropout_masks, truncate_gradient)
+
+
+def _scan_layers(stack, inputs, initial_states, mask, go_backwards, dropout_masks, truncate_gradient):
+    """``scan_cell`` for a ``Stacked`` cell: one scan per layer, bottom to top."""
+    outputs, final_states = inputs, []
+    layer_states = [states for states, _ in stack.split(initial_states, stack.params)]
+    for k, (cell, states) in enumerate(zip(stack.cells, layer_states)):
+        masks = dropout_masks[2 * k:2 * k + 2]
+        outputs, final = scan_cell(cell, outputs, states, mask, go_backwards, dropout_masks=masks,
+                                   truncate_gradient=truncate_gradient)
+        final_states += final
+    return outputs, final_states
+
+
+def _scan_one(cell, inputs, initial_states, mask, go_backwards, dropout_masks, truncate_gradient):
+    """``scan_cell`` for a cell whose ``step`` is the whole recurrence."""
+    n_states, n_params = len(cell.state_names), len(cell.params)
+    h_mask = []
+    if dropout_masks:
+        x_mask, h_mask = dropout_masks
+        inputs = inputs * x_mask  # the same mask at every step: (T, B, n_in) · (B, n_in)
+        h_mask = [h_mask]
+    x = cell.precompute_input(inputs, *cell.params)
 
     def step(x_t, *rest):
         m_t, rest = (rest[0], rest[1:]) if mask is not None else (None, rest)
         states_tm1, params = rest[:n_states], rest[n_states:n_states + n_params]
-        if dropout_masks:
-            new_states = cell.step_dropped(rest[n_states + n_params:], x_t, *states_tm1, *params)
+        if h_mask:
+            new_states = cell.step_dropped(rest[n_states + n_params], x_t, *states_tm1, *params)
         else:
             new_states = cell.step(x_t, *states_tm1, *params)
         if not isinstance(new_states, (list, tuple)):
             new_states = [new_states]
         new_states = _checked_states(cell, new_states, states_tm1)
         if m_t is not None:
-            keep = m_t[:, None] if m_t.ndim == 1 and x_t.ndim == 2 else m_t
+            keep = m_t[:, None] if m_t.ndim == 1 and states_tm1[0].ndim == 2 else m_t
             keep = pt.cast(keep, cell.dtype)
             new_states = [keep * new + (1 - keep) * old for new, old in zip(new_states, states_tm1)]
         return new_states
 
-    sequences = [inputs] if mask is None else [inputs, mask]
+    sequences = [x] if mask is None else [x, mask]
     states = pytensor.scan(step, sequences=sequences, outputs_info=initial_states,
-                           non_sequences=[*cell.params, *dropout_masks], go_backwards=go_backwards,
+                           non_sequences=[*cell.params, *h_mask], go_backwards=go_backwards,
                            truncate_gradient=truncate_gradient, return_list=True, **_SCAN_KWARGS)
     outputs = states[cell.output_index()]
     if go_backwards:

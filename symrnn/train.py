@@ -50,7 +50,11 @@ class Trainer:
             lr = pt.scalar("lr", dtype=self.model.dtype)
             w_all = self.model.params
             error, final_states, layer_updates = self.model.window_loss(inp, outp, h0)
-            g_all = pytensor.grad(error, w_all)
+            # scan's gradient gives a state that gets no gradient from outside the loop a zero
+            # placeholder in floatX (float64 unless configured): it would widen a float32 model's
+            # backward loop to float64
+            with pytensor.config.change_flags(floatX=self.model.dtype):
+                g_all = pytensor.grad(error, w_all)
             if self.clip:
                 g_all = clip_by_global_norm(g_all, self.clip)
             self.upd_dict = self.optimizer(g_all, w_all, lr)

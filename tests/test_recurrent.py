@@ -139,3 +139,31 @@ def test_cell_sizes_are_validated():
         SimpleRNN(3, 0)
     with pytest.raises(ConfigError, match="activation"):
         SimpleRNN(3, 2, "softplus")
+
+
+def inner_dots(outputs):
+    """The number of matrix products inside each scan that ``outputs`` depend on."""
+    from pytensor.graph.traversal import ancestors
+    from pytensor.scan.op import Scan
+    from pytensor.tensor.math import Dot
+
+    scans = {v.owner for v in ancestors([outputs]) if v.owner is not None and isinstance(v.owner.op, Scan)}
+    return [sum(isinstance(node.op, Dot) for node in scan.op.fgraph.apply_nodes) for scan in scans]
+
+
+@pytest.mark.parametrize("kind", ["rnn", "gru", "lstm"])
+def test_built_in_cells_multiply_the_input_before_the_loop(kind):
+    from symrnn.model import make_cell
+
+    cell = make_cell(kind, 5, 4, "relu", "float64", np.random.default_rng(0))
+    out, _ = scan_cell(cell, pt.tensor3("x", dtype="float64"))
+    recurrent_products = {"rnn": 1, "gru": 3, "lstm": 1}[kind]  # h·W_h only (GRU: one per gate)
+    assert inner_dots(out) == [recurrent_products]
+
+
+def test_a_stack_is_scanned_layer_by_layer():
+    from symrnn.cells import LSTM, Stacked
+
+    stack = Stacked([LSTM(5, 4, dtype="float64"), LSTM(4, 3, dtype="float64")])
+    out, _ = scan_cell(stack, pt.tensor3("x", dtype="float64"))
+    assert inner_dots(out) == [1, 1]

@@ -1,10 +1,14 @@
 import numpy as np
+import pytensor
+import pytensor.tensor as pt
 import pytest
 
 from cellcheck import np_gru, np_lstm, np_scan, np_simple_rnn, randomise, run, values
+from symrnn.backend import default_mode
 from symrnn.cells import GRU, LSTM, SimpleRNN, Stacked
 from symrnn.errors import ConfigError
 from symrnn.gradcheck import gradcheck
+from symrnn.recurrent import _SCAN_KWARGS
 
 
 def three_layers():
@@ -53,6 +57,19 @@ def test_stacked_equals_scanning_layer_after_layer():
     for cell in stack.cells:
         xs, _ = run(cell, xs)
     np.testing.assert_allclose(out, xs, rtol=1e-12)
+
+
+def test_stepping_all_layers_in_one_scan_equals_the_layer_by_layer_scan():
+    stack = three_layers()
+    rng = np.random.default_rng(3)
+    xs = rng.normal(size=(4, 2, 3))
+    states = [rng.normal(size=(2, n)) for n in stack.state_sizes()]
+    x = pt.tensor3("x", dtype="float64")
+    h0 = [pt.matrix(name, dtype="float64") for name in ("h0", "h1", "h2", "c2")]
+    one_scan = pytensor.scan(stack.step, sequences=[x], outputs_info=h0, non_sequences=stack.params,
+                             return_list=True, **_SCAN_KWARGS)
+    out = pytensor.function([x, *h0], one_scan[stack.output_index()], mode=default_mode())(xs, *states)
+    np.testing.assert_allclose(out, run(stack, xs, states)[0], rtol=1e-12)
 
 
 def test_gradients_of_stacked_masked_sequences_pass_gradcheck():

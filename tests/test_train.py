@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from symrnn import data
+from symrnn.cells import LSTM, Cell, Stacked
 from symrnn.errors import ShapeError, TrainingDiverged
 from symrnn.generate import next_char_predictions
 from symrnn.model import CharRNN
@@ -164,3 +165,32 @@ def test_a_custom_cell_trains_through_the_trainer():
     trainer = Trainer(model, "adam", clip=5.0, show_progress=False)
     result = fit(trainer, WindowBatches(x, y, 4, shuffle=True), steps=200, lr=0.01)
     assert np.mean(result["losses"][-20:]) < 0.7 * np.mean(result["losses"][:20])
+
+
+class OneScanTwoLayerLSTM(Cell):
+    """A user's two-layer LSTM stepped in one scan: three of its four states never reach the loss."""
+
+    state_names, output_state = ("h1", "c1", "h2", "c2"), "h2"
+
+    def __init__(self, n_in, n_hidden, **kwargs):
+        super().__init__(n_in, n_hidden, **kwargs)
+        self.stack = Stacked([LSTM(n_in, n_hidden, dtype=self.dtype, rng=self.rng),
+                              LSTM(n_hidden, n_hidden, dtype=self.dtype, rng=self.rng)])
+        self.params = self.stack.params
+
+    def step(self, x, *states_and_params):
+        return self.stack.step(x, *states_and_params)
+
+
+def test_a_float32_model_trains_in_float32_through_every_scan():
+    # scan's gradient gives states without a gradient from outside zeros in floatX (float64 by
+    # default): the Trainer must not let them widen the backward loop
+    from pytensor.scan.op import Scan
+
+    trainer = Trainer(CharRNN(6, 8, cell=OneScanTwoLayerLSTM), optimizer="adam", clip=5.0,
+                      show_progress=False)
+    graph = trainer.train_fn.fn.maker.fgraph
+    scans = [node.op for node in graph.apply_nodes if isinstance(node.op, Scan)]
+    assert len(scans) == 2  # forward and backward
+    wide = [v for op in scans for v in op.fgraph.variables if getattr(v.type, "dtype", None) == "float64"]
+    assert not wide, f"float64 inside a scan of a float32 model: {wide[:3]}"
