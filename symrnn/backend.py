@@ -5,7 +5,10 @@ lesson's scan, but its first compile of a training function costs tens of second
 cached in ``~/.pytensor`` afterwards). The C linker ("CVM") runs the lesson's scan several times
 slower when pip finds no BLAS; "FAST_COMPILE" (the Python linker) compiles in about a second and
 is what the test suite uses. Override with the environment variable ``SYMRNN_MODE`` or the
-``mode=`` argument.
+``mode=`` argument. A Numba mode also computes float32 ``tanh`` through ``exp``
+(``symrnn.fast_tanh``), several times faster than Numba's own, inside scans with PyTensor ≥ 3.3
+(PyTensor 3.0 rewrites a scan's inner graph with its default mode, so there it applies outside
+loops only).
 
 Dtypes. Training uses float32 (``TRAIN_DTYPE``), gradient checks float64 (``CHECK_DTYPE``); every
 symrnn object takes its dtype explicitly instead of reading ``pytensor.config.floatX``.
@@ -15,7 +18,10 @@ import os
 import warnings
 
 import pytensor
+from pytensor.compile.mode import get_mode
+from pytensor.link.numba.linker import NumbaLinker
 
+from symrnn.fast_tanh import FAST_TANH
 from symrnn.progress import Ticker
 
 TRAIN_DTYPE = "float32"
@@ -32,6 +38,12 @@ def default_mode():
     return os.environ.get("SYMRNN_MODE", "NUMBA")
 
 
+def compile_mode(name):
+    """The PyTensor mode called ``name``; a Numba mode also runs ``symrnn.fast_tanh``."""
+    mode = get_mode(name)
+    return mode.including(FAST_TANH) if isinstance(mode.linker, NumbaLinker) else mode
+
+
 class CompiledFunction:
     """A compiled ``pytensor.function`` whose compile *and first call* show a progress ticker.
 
@@ -43,7 +55,8 @@ class CompiledFunction:
         self.name, self.mode = name, mode or default_mode()
         self.show_progress = show_progress
         with Ticker(f"compiling {name} function [{self.mode}]", enabled=show_progress) as ticker:
-            self.fn = pytensor.function(inputs, outputs, updates=updates, mode=self.mode, name=name)
+            self.fn = pytensor.function(inputs, outputs, updates=updates, mode=compile_mode(self.mode),
+                                        name=name)
         self.compile_seconds = ticker.seconds
         self.called = False
 

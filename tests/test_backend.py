@@ -16,7 +16,7 @@ pytest.importorskip("numba")
 
 
 def losses_after_three_steps(mode):
-    model = CharRNN(7, 6, seed=1)
+    model = CharRNN(7, 6, activation="tanh", seed=1)  # tanh: Numba runs symrnn.fast_tanh
     trainer = Trainer(model, mode=mode, show_progress=False)
     rng = np.random.default_rng(0)
     x, y = rng.integers(0, 7, size=(2, 5, 3))
@@ -38,3 +38,17 @@ def test_ticker_reports_the_wait():
         pass
     assert ticker.seconds >= 0
     assert stream.getvalue().startswith("compiling train function ... done in ")
+
+
+def test_numba_tanh_is_within_the_stated_error():
+    import pytensor
+    import pytensor.tensor as pt
+
+    from symrnn.backend import compile_mode
+
+    x = pt.vector("x", dtype="float32")
+    fn = pytensor.function([x], pt.tanh(x), mode=compile_mode("NUMBA"))
+    grid = np.logspace(-8, 1.5, 100_000, dtype=np.float32)
+    grid = np.concatenate([-grid, grid])
+    exact = np.tanh(grid.astype(np.float64))
+    assert np.max(np.abs(fn(grid) - exact) / np.abs(exact)) < 6.3e-7
