@@ -120,21 +120,24 @@ class Cell:
         return self.step(x, *states, *states_and_params[len(self.state_names):])
 
     def check_step_signature(self):
-        """Raise ``ConfigError`` unless ``step`` names ``x``, the states, then the params in order.
+        """Raise ``ConfigError`` unless ``step`` names ``x``, the states, then the params in order
+        (and an overridden ``precompute_input``, ``x`` then the params).
 
-        Skipped for a ``step`` taking ``*args`` (e.g. a stack of cells).
+        Skipped for a function taking ``*args`` (e.g. a stack of cells).
         """
-        sig = inspect.signature(self.step)
-        kinds = [p.kind for p in sig.parameters.values()]
-        if inspect.Parameter.VAR_POSITIONAL in kinds:
-            return
-        names = list(sig.parameters)
-        expected = len(self.state_names) + len(self.params) + 1
-        if len(names) != expected or names[1 + len(self.state_names):] != self.param_names:
-            want = ", ".join(["x", *self.state_names, *self.param_names])
-            raise ConfigError(f"{type(self).__name__}.step must take ({want}) — the input, the "
-                              f"states, then the parameters in the order add_param declared them; "
-                              f"it takes ({', '.join(names)})")
+        name = type(self).__name__
+        for method, states in ((self.step, self.state_names), (self.precompute_input, ())):
+            if method == self.precompute_input and type(self).precompute_input is Cell.precompute_input:
+                continue
+            sig = inspect.signature(method)
+            if any(p.kind is inspect.Parameter.VAR_POSITIONAL for p in sig.parameters.values()):
+                continue
+            names = list(sig.parameters)
+            if len(names) != 1 + len(states) + len(self.params) or names[1 + len(states):] != self.param_names:
+                want = ", ".join(["x", *states, *self.param_names])
+                raise ConfigError(f"{name}.{method.__name__} must take ({want}) — the input, "
+                                  f"{'the states, ' if states else ''}then the parameters in the "
+                                  f"order add_param declared them; it takes ({', '.join(names)})")
 
     def __repr__(self):
         return f"{type(self).__name__}(n_in={self.n_in}, n_hidden={self.n_hidden}, dtype={self.dtype})"

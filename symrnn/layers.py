@@ -168,8 +168,9 @@ class RecurrentDropout:
 
     One mask per sequence, drawn once outside the scan and reused at every step: ``input_rate``
     drops elements of each layer's input, ``recurrent_rate`` of the output state fed back into
-    its step. The masks reach the cell through ``Cell.step_dropped``, so any cell — a user's
-    included — gets dropout without writing a line for it.
+    its step. ``scan_cell`` multiplies the input sequence by its mask and hands the recurrent mask
+    to ``Cell.step_dropped``, so any cell — a user's included — gets dropout without writing a
+    line for it.
     """
 
     def __init__(self, input_rate=0.0, recurrent_rate=0.0, *, seed=0):

@@ -129,9 +129,19 @@ class Misnamed(Cell):
         return pt.dot(x, W_x) + pt.dot(h, W_h)
 
 
+class MisnamedPrecompute(Misnamed):
+    def precompute_input(self, x, W_h, W_x):  # parameters in the wrong order
+        return pt.dot(x, W_x)
+
+    def step(self, xw, h, W_x, W_h):
+        return xw + pt.dot(h, W_h)
+
+
 def test_step_signature_is_checked():
-    with pytest.raises(ConfigError, match=r"\(x, h, W_x, W_h\)"):
+    with pytest.raises(ConfigError, match=r"step must take \(x, h, W_x, W_h\)"):
         scan_cell(Misnamed(3, 2, dtype="float64"), pt.tensor3("x", dtype="float64"))
+    with pytest.raises(ConfigError, match=r"precompute_input must take \(x, W_x, W_h\)"):
+        scan_cell(MisnamedPrecompute(3, 2, dtype="float64"), pt.tensor3("x", dtype="float64"))
 
 
 def test_cell_sizes_are_validated():
