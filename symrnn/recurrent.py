@@ -107,17 +107,17 @@ def _scan_layers(stack, inputs, initial_states, mask, go_backwards, dropout_mask
 def _scan_one(cell, inputs, initial_states, mask, go_backwards, dropout_masks, truncate_gradient):
     """``scan_cell`` for a cell whose ``step`` is the whole recurrence."""
     n_states, n_params = len(cell.state_names), len(cell.params)
-    h_mask = []
+    recurrent_mask = []  # as a non_sequence of the scan, when there is one
     if dropout_masks:
         x_mask, h_mask = dropout_masks
         inputs = inputs * x_mask  # the same mask at every step: (T, B, n_in) · (B, n_in)
-        h_mask = [h_mask]
+        recurrent_mask = [h_mask]
     x = cell.precompute_input(inputs, *cell.params)
 
     def step(x_t, *rest):
         m_t, rest = (rest[0], rest[1:]) if mask is not None else (None, rest)
         states_tm1, params = rest[:n_states], rest[n_states:n_states + n_params]
-        if h_mask:
+        if recurrent_mask:
             new_states = cell.step_dropped(rest[n_states + n_params], x_t, *states_tm1, *params)
         else:
             new_states = cell.step(x_t, *states_tm1, *params)
@@ -132,7 +132,7 @@ def _scan_one(cell, inputs, initial_states, mask, go_backwards, dropout_masks, t
 
     sequences = [x] if mask is None else [x, mask]
     states = pytensor.scan(step, sequences=sequences, outputs_info=initial_states,
-                           non_sequences=[*cell.params, *h_mask], go_backwards=go_backwards,
+                           non_sequences=[*cell.params, *recurrent_mask], go_backwards=go_backwards,
                            truncate_gradient=truncate_gradient, return_list=True, **_SCAN_KWARGS)
     outputs = states[cell.output_index()]
     if go_backwards:
