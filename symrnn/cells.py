@@ -126,9 +126,10 @@ class Cell:
         Skipped for a function taking ``*args`` (e.g. a stack of cells).
         """
         name = type(self).__name__
-        for method, states in ((self.step, self.state_names), (self.precompute_input, ())):
-            if method == self.precompute_input and type(self).precompute_input is Cell.precompute_input:
-                continue
+        checks = [(self.step, self.state_names)]
+        if type(self).precompute_input is not Cell.precompute_input:
+            checks.append((self.precompute_input, ()))
+        for method, states in checks:
             sig = inspect.signature(method)
             if any(p.kind is inspect.Parameter.VAR_POSITIONAL for p in sig.parameters.values()):
                 continue
