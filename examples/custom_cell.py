@@ -17,7 +17,7 @@ from symrnn import data, init
 from symrnn.backend import CompiledFunction
 from symrnn.cells import Cell
 from symrnn.generate import sample_text
-from symrnn.gradcheck import gradcheck
+from symrnn.gradient_check import gradcheck
 from symrnn.layers import Dense, Embedding
 from symrnn.losses import sparse_categorical_crossentropy
 from symrnn.recurrent import scan_cell

@@ -42,7 +42,7 @@ def main():
     inputs, targets = data.stateful_batches(vocab.encode(text), args.batch, args.seq_len)  # (n, T, B)
     V, H, rng = len(vocab), args.hidden, np.random.default_rng(0)
 
-    one_hot = OneHot(V, "float32")
+    one_hot = OneHot(V, dtype="float32")
     cell = Stacked([GRU(V if k == 0 else H, H, rng=rng) for k in range(args.layers)])
     rnn = Recurrent(cell, dropout=RecurrentDropout(input_rate=1 - args.pkeep))
     drop_out = Dropout(1 - args.pkeep, seed=1)                 # DropoutWrapper(multicell, output_keep_prob)
@@ -52,18 +52,18 @@ def main():
     def graph(deterministic):
         inp = pt.imatrix("X")                                  # (T, B)
         states = [pt.matrix(name, dtype="float32") for name in cell.state_names]  # Hin
-        Y, final_states = rnn(one_hot(inp), states, deterministic=deterministic)
-        logits = softmax_layer(drop_out(Y, deterministic))     # one product over the [B·T, H] bag
-        return inp, states, logits, final_states
+        Y, final_states, rnn_updates = rnn(one_hot(inp), states, deterministic=deterministic)
+        Y, drop_updates = drop_out(Y, deterministic)
+        logits = softmax_layer(Y)                              # one product over the [B·T, H] bag
+        return inp, states, logits, final_states, {**rnn_updates, **drop_updates}
 
-    inp, states, logits, final_states = graph(deterministic=False)
+    inp, states, logits, final_states, layer_updates = graph(deterministic=False)
     Y_ = pt.imatrix("Y_")
     loss = sparse_categorical_crossentropy(logits, Y_).mean()
     upd_dict = adam(pytensor.grad(loss, params), params, args.lr)
-    upd_dict.update(rnn.updates)                               # advance the dropout generators
-    upd_dict.update(drop_out.updates)
+    upd_dict.update(layer_updates)                             # advance the dropout generators
     train = CompiledFunction([inp, Y_, *states], [loss, *final_states], updates=upd_dict, name="train")
-    p_inp, p_states, p_logits, p_final = graph(deterministic=True)
+    p_inp, p_states, p_logits, p_final, _ = graph(deterministic=True)
     predict = CompiledFunction([p_inp, *p_states], [pt.special.softmax(p_logits, axis=-1), *p_final],
                                name="predict")
 

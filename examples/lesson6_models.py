@@ -37,7 +37,7 @@ def build(name, vocab_size, n_hidden, return_sequences, lr, rng):
 
     inputs = pt.imatrix("inputs")
     targets = pt.imatrix("targets") if return_sequences else pt.ivector("targets")
-    hidden, _ = rnn(embed(inputs))                   # (T, B, H), or (B, H): the last step only
+    hidden, _, _ = rnn(embed(inputs))                # (T, B, H), or (B, H): the last step only
     logits = output(hidden)
     loss = sparse_categorical_crossentropy(logits, targets).mean()
     upd_dict = adam(pytensor.grad(loss, params), params, lr)

@@ -40,7 +40,7 @@ def build(shape, vocab_size, n_hidden, seq_len, lr, rng):
         inputs = pt.imatrix("inputs")                                   # (T, B)
         x = embed(inputs)                                               # (T, B, E)
     targets = pt.ivector("next") if shape == "many-to-one" else pt.imatrix("targets")
-    hidden, _ = rnn(x)
+    hidden, _, _ = rnn(x)
     logits = output(hidden)
     loss = sparse_categorical_crossentropy(logits, targets).mean()
     upd_dict = adam(pytensor.grad(loss, params), params, lr)

@@ -9,9 +9,6 @@ is what the test suite uses. Override with the environment variable ``SYMRNN_MOD
 (``symrnn.fast_tanh``), several times faster than Numba's own, inside scans with PyTensor ≥ 3.3
 (PyTensor 3.0 rewrites a scan's inner graph with its default mode, so there it applies outside
 loops only).
-
-Dtypes. Training uses float32 (``TRAIN_DTYPE``), gradient checks float64 (``CHECK_DTYPE``); every
-symrnn object takes its dtype explicitly instead of reading ``pytensor.config.floatX``.
 """
 import logging
 import os
@@ -23,9 +20,6 @@ from pytensor.link.numba.linker import NumbaLinker
 
 from symrnn.fast_tanh import FAST_TANH
 from symrnn.progress import Ticker
-
-TRAIN_DTYPE = "float32"
-CHECK_DTYPE = "float64"
 
 # pip builds of PyTensor find no BLAS for the C linker and say so at every import; symrnn uses
 # the Numba linker for speed, so the advice is noise to our users.

@@ -29,8 +29,9 @@ import numpy as np
 import pytensor.tensor as pt
 
 from symrnn import init
-from symrnn.backend import TRAIN_DTYPE
-from symrnn.errors import ConfigError
+from symrnn.dtypes import TRAIN_DTYPE
+from symrnn.errors import CellError, ConfigError
+from symrnn.validate import positive_int
 
 ACTIVATIONS = {
     "relu": lambda z: pt.maximum(z, 0),
@@ -59,17 +60,16 @@ class Cell:
     output_state = None
 
     def __init__(self, n_in, n_hidden, *, dtype=TRAIN_DTYPE, rng=None, seed=0):
-        for what, n in (("n_in", n_in), ("n_hidden", n_hidden)):
-            if int(n) != n or n <= 0:
-                raise ConfigError(f"{type(self).__name__}: {what} must be a positive integer, got {n!r}")
-        self.n_in, self.n_hidden, self.dtype = int(n_in), int(n_hidden), dtype
+        name = type(self).__name__
+        self.n_in, self.n_hidden = positive_int(f"{name}: n_in", n_in), positive_int(f"{name}: n_hidden", n_hidden)
+        self.dtype = dtype
         self.rng = rng if rng is not None else np.random.default_rng(seed)
         self.params = []
 
     def add_param(self, name, shape, initialiser, **tags):
         """Create ``shared`` parameter ``name`` (see ``symrnn.init.param``), keep it, return it."""
         if any(p.name == name for p in self.params):
-            raise ConfigError(f"{type(self).__name__}: parameter {name!r} declared twice")
+            raise CellError(f"{type(self).__name__}: parameter {name!r} declared twice")
         var = init.param(name, shape, initialiser, self.rng, self.dtype, **tags)
         self.params.append(var)
         return var
@@ -84,7 +84,15 @@ class Cell:
 
     def output_index(self):
         """Position in ``state_names`` of the state that is the cell's output."""
-        return self.state_names.index(self.output_state or self.state_names[0])
+        output = self.output_state or self.state_names[0]
+        if output not in self.state_names:
+            raise CellError(f"{type(self).__name__}.output_state is {output!r}, which names none of its "
+                            f"states {tuple(self.state_names)}")
+        return self.state_names.index(output)
+
+    def layers(self):
+        """The cells ``scan_cell`` scans one after another: this cell alone (a stack lists its layers)."""
+        return [self]
 
     def precompute_input(self, x, *params):
         """What ``step`` needs of the input, for every time step at once: (T, B, n_in) → (T, B, k).
@@ -120,7 +128,7 @@ class Cell:
         return self.step(x, *states, *states_and_params[len(self.state_names):])
 
     def check_step_signature(self):
-        """Raise ``ConfigError`` unless ``step`` names ``x``, the states, then the params in order
+        """Raise ``CellError`` unless ``step`` names ``x``, the states, then the params in order
         (and an overridden ``precompute_input``, ``x`` then the params).
 
         Skipped for a function taking ``*args`` (e.g. a stack of cells).
@@ -136,7 +144,7 @@ class Cell:
             names = list(sig.parameters)
             if len(names) != 1 + len(states) + len(self.params) or names[1 + len(states):] != self.param_names:
                 want = ", ".join(["x", *states, *self.param_names])
-                raise ConfigError(f"{name}.{method.__name__} must take ({want}) — the input, "
+                raise CellError(f"{name}.{method.__name__} must take ({want}) — the input, "
                                   f"{'the states, ' if states else ''}then the parameters in the "
                                   f"order add_param declared them; it takes ({', '.join(names)})")
 
@@ -239,12 +247,13 @@ class GRU(Cell):
         h_new = pt.tanh(xw[..., 2 * H:] + pt.dot(r * h_read, W_hh))
         return z * h_new + (1 - z) * h
 
-    def step_dropped(self, h_mask, xw, h, W_xr, W_hr, b_r, W_xz, W_hz, b_z, W_xh, W_hh, b_h):
+    def step_dropped(self, h_mask, xw, h, *params):
         """Keras 1's GRU dropout: the mask drops h where it enters a matmul; the carried h stays whole.
 
         (Dropping the carried state too would scale it by 1/keep at every step it is kept.)
         """
-        return self.update(xw, h * h_mask, h, W_hr, W_hz, W_hh)
+        p = dict(zip(self.param_names, params))
+        return self.update(xw, h * h_mask, h, p["W_hr"], p["W_hz"], p["W_hh"])
 
 
 class GRUCombined(Cell):
@@ -334,10 +343,11 @@ class Stacked(Cell):
 
     Its parameters are its layers' parameters, in order; its states are its layers' states,
     named ``"l0.h", "l1.h", "l1.c"``, …; its output is the top layer's. Layers may be different
-    kinds of cell. ``step`` advances every layer by one time step. ``scan_cell`` scans a stack
-    one layer after another instead — the same function, but each layer's input products are
-    then precomputed over the whole sequence (as cuDNN and PyTorch do), where one scan over
-    all layers would compute them inside the loop for every layer above the first.
+    kinds of cell. ``step`` advances every layer by one time step (for a scan of your own);
+    ``scan_cell`` scans ``layers()`` one after another instead — the same function, but each
+    layer's input products are then precomputed over the whole sequence (as cuDNN and PyTorch
+    do), where one scan over all layers would compute them inside the loop for every layer
+    above the first.
     """
 
     def __init__(self, cells):
@@ -364,6 +374,9 @@ class Stacked(Cell):
 
     def state_sizes(self):
         return [size for c in self.cells for size in c.state_sizes()]
+
+    def layers(self):
+        return list(self.cells)
 
     def dropout_sizes(self):
         return [pair for c in self.cells for pair in c.dropout_sizes()]

@@ -9,6 +9,7 @@ import math
 import sys
 
 from symrnn.errors import SymrnnError
+from symrnn.registry import CELLS, OPTIMIZERS
 
 
 class _Parser(argparse.ArgumentParser):
@@ -38,6 +39,7 @@ FRACTION, NON_NEGATIVE = _number(float, low_ok=True, below=1.0), _number(float, 
 
 
 def build_parser():
+    """The ``symrnn`` parser: one subcommand per ``_add_<name>``, done by ``symrnn.commands.<name>(args)``."""
     parser = _Parser(prog="symrnn", description="Symbolic character RNNs on PyTensor, the fast.ai "
                      "lesson 6-7 way.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -47,8 +49,9 @@ def build_parser():
     return parser
 
 
-# sorted(symrnn.updates.OPTIMIZERS), written out so that parsing arguments needs no PyTensor
-OPTIMIZERS = ("adagrad", "adam", "momentum", "nesterov_momentum", "rmsprop", "sgd")
+CELL_HELP = (f"a built-in cell ({', '.join(CELLS)}; default rnn, the lesson's SimpleRNN) or a cell of your "
+             f"own as module.path:ClassName (a Cell subclass or a factory function) importable from "
+             f"PYTHONPATH")
 
 
 def _add_train(commands):
@@ -69,8 +72,7 @@ def _add_train(commands):
     data.add_argument("--val-fraction", type=FRACTION, default=0.1,
                       help="held-out tail of the text for val_loss (default 0.1)")
     model = train.add_argument_group("model")
-    model.add_argument("--cell", choices=["rnn", "gru", "lstm"], default="rnn",
-                       help="SimpleRNN (the lesson's), GRU or LSTM (default rnn)")
+    model.add_argument("--cell", default="rnn", metavar="NAME", help=CELL_HELP)
     model.add_argument("--layers", type=POSITIVE_INT, default=1, help="stacked cells (default 1)")
     model.add_argument("--hidden", type=POSITIVE_INT, default=256, help="hidden units (default 256)")
     model.add_argument("--activation", choices=["relu", "tanh"], default="relu", help="for --cell rnn")
@@ -89,7 +91,7 @@ def _add_train(commands):
     loop = train.add_argument_group("training")
     loop.add_argument("--batch-size", type=POSITIVE_INT, default=1,
                       help="windows (or streams, with --stateful) per update (default 1)")
-    loop.add_argument("--optimizer", choices=OPTIMIZERS, default="sgd")
+    loop.add_argument("--optimizer", choices=list(OPTIMIZERS), default="sgd")
     loop.add_argument("--lr", type=POSITIVE, help="learning rate (default: 0.01 for sgd, "
                       "the optimizer's usual default otherwise)")
     loop.add_argument("--lr-decay", type=POSITIVE, default=1.0, metavar="FACTOR",
@@ -141,8 +143,12 @@ def _add_gradcheck(commands):
     gradcheck = commands.add_parser(
         "gradcheck", help="check a cell's gradients three ways",
         description="Compare pytensor.grad through scan, the pure-NumPy BPTT reference and central "
-                    "finite differences for a built-in cell, in float64.")
-    gradcheck.add_argument("--cell", choices=["rnn", "gru", "lstm"], default="rnn")
+                    "finite differences for a cell, in float64 (a cell without a NumPy twin: "
+                    "pytensor.grad vs finite differences).")
+    gradcheck.add_argument("--cell", default="rnn", metavar="NAME", help=CELL_HELP)
+    gradcheck.add_argument("--twin", metavar="module.path:ClassName",
+                           help="the cell's NumPy twin (a symrnn.reference.ReferenceCell) for all three "
+                                "pairs; built-in cells have theirs")
     gradcheck.add_argument("--activation", choices=["relu", "tanh"], help="for --cell rnn (default relu)")
     gradcheck.add_argument("--seed", type=int, default=0)
     gradcheck.add_argument("--json", action="store_true", help="end with one JSON line of the errors")

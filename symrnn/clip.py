@@ -8,12 +8,10 @@ recurrence instead — a different thing.) Use between ``pytensor.grad`` and the
     grads = clip_by_global_norm(pytensor.grad(loss, params), max_norm=5.0)
     upd_dict = sgd(grads, params, lr)
 """
-import numbers
-
 import pytensor.tensor as pt
 
-from symrnn.errors import ConfigError
-from symrnn.updates import as_dtype
+from symrnn.dtypes import as_dtype
+from symrnn.validate import positive
 
 
 def global_norm(grads):
@@ -23,8 +21,7 @@ def global_norm(grads):
 
 def clip_by_global_norm(grads, max_norm):
     """``grads``, each scaled by ``min(1, max_norm / global_norm(grads))``; each keeps its dtype."""
-    if isinstance(max_norm, numbers.Real) and max_norm <= 0:
-        raise ConfigError(f"the clipping norm must be positive, got {max_norm}")
+    positive("the clipping norm", max_norm)
     norm = global_norm(grads)
     scale = pt.minimum(1, as_dtype(max_norm, norm.dtype) / norm)
     return [g * pt.cast(scale, g.dtype) for g in grads]

@@ -1,122 +1,202 @@
-"""What the ``symrnn`` subcommands do, given parsed arguments (see ``symrnn.cli``)."""
+"""What the ``symrnn`` subcommands do, given parsed arguments (see ``symrnn.cli``): one function each."""
+import contextlib
 import json
 import math
 import platform
 import signal
 import sys
+import threading
+from dataclasses import dataclass
 
 import numpy as np
 
 from symrnn import backend, checkpoint, data
 from symrnn.errors import CheckpointError, ConfigError
-from symrnn.updates import DEFAULT_LEARNING_RATES
+from symrnn.registry import OPTIMIZERS
 
 
 def train(args):
-    import pytensor
-    from tqdm import tqdm
+    """Train a character model, report its loss, show its predictions; checkpoints and resume."""
+    from symrnn.fit import fit
+    from symrnn.schedules import step_decay
 
-    from symrnn.generate import next_char_predictions
-    from symrnn.model import CharRNN
-    from symrnn.train import StreamBatches, Trainer, WindowBatches, evaluate_positions, evaluate_stream, fit
-
-    if args.resume and not args.checkpoint:
-        raise ConfigError("--resume needs --checkpoint PATH: the run to continue")
-    saved = checkpoint.load_checkpoint(args.checkpoint) if args.resume else None
-    text = data.load_text(args.text, args.encoding) if args.text else data.default_corpus()
-    vocab = data.Vocabulary.from_text(text)
-    if saved and saved[1]["vocab"] != vocab.chars:
-        raise CheckpointError(f"{args.checkpoint} was trained on a text with another vocabulary")
-    train_idx, val_idx = data.split_tail(vocab.encode(text), args.val_fraction)
-    if args.stateful:
-        batches = StreamBatches(*data.stateful_batches(train_idx, args.batch_size, args.seq_len))
-        enough = len(val_idx) > args.batch_size * args.seq_len
-        val = data.stateful_batches(val_idx, args.batch_size, args.seq_len) if enough else None
-    else:
-        batches = WindowBatches(*data.lesson_windows(train_idx, args.seq_len, args.stride), args.batch_size,
-                                shuffle=args.shuffle, seed=args.seed)
-        val = data.lesson_windows(val_idx, args.seq_len) if len(val_idx) > args.seq_len else None
-    steps = args.steps or (math.ceil(args.epochs * batches.steps_per_epoch) if args.epochs else 5000)
-    lr = args.lr or DEFAULT_LEARNING_RATES[args.optimizer]
-    mode = args.mode or backend.default_mode()
-    model = CharRNN(len(vocab), args.hidden, cell=args.cell, layers=args.layers, embedding=args.embedding,
-                    batchnorm=args.batchnorm, activation=args.activation, dropout=args.dropout,
-                    recurrent_dropout=args.recurrent_dropout, return_sequences=not args.many_to_one,
-                    seed=args.seed)
-    trainer = Trainer(model, args.optimizer, clip=args.clip or None, mode=mode,
-                      show_progress=not args.no_progress)
-    start_step, states = 0, None
-    if saved:
-        states = trainer.restore(*saved)
-        start_step = saved[1]["step"]
-    print(f"{len(text):,} characters from {args.text or 'the embedded corpus (pydoc_data.topics)'}, "
-          f"vocabulary {len(vocab)}, {batches.steps_per_epoch:,} batches of {args.batch_size} × "
-          f"{args.seq_len} per epoch; {args.cell} × {args.layers}, H {args.hidden}, {args.optimizer} "
-          f"lr {lr:g}; backend {mode}" + (f"; resuming at step {start_step}" if saved else ""))
-
-    def val_loss():
-        if val is None:
-            return None
-        if args.stateful:
-            return {"val_loss": float(evaluate_stream(trainer, *val))}
-        per_position = evaluate_positions(trainer, *val)
-        return {"val_loss": float(per_position.mean()), "val_loss_last": float(per_position[-1])}
-
-    history = {"step": [], "train_loss": [], "val": []}
-
-    def report(step, error):
-        history["step"].append(step)
-        history["train_loss"].append(error)
-        history["val"].append(val_loss())
-        bar.write(f"Error: {error:.3f}  (step {step}"
-                  + "".join(f", {k} {v:.3f}" for k, v in (history["val"][-1] or {}).items()) + ")",
-                  file=sys.stdout)
-
-    meta = {"vocab": vocab.chars, "optimizer": args.optimizer, "lr": lr, "clip": args.clip,
-            "seq_len": args.seq_len, "batch_size": args.batch_size, "stateful": args.stateful}
-
-    def save(step, carried):
-        if args.checkpoint:
-            trainer.save(args.checkpoint, {**meta, "step": step}, carried)
-
-    interrupted = []
-    previous_handler = signal.signal(signal.SIGINT, lambda *_: interrupted.append(True))
-    try:
-        with tqdm(total=steps, initial=start_step, desc="train", unit="step",
-                  disable=args.no_progress, leave=False) as bar:
-            result = fit(trainer, batches, steps=steps, start_step=start_step, states=states,
-                         lr=lambda step: lr * args.lr_decay ** (step // batches.steps_per_epoch),
-                         report_every=args.report_every, report=report, progress=bar,
-                         should_stop=lambda: bool(interrupted),
-                         after_step=lambda step, carried: step % args.report_every == 0 and save(step, carried))
-    finally:
-        signal.signal(signal.SIGINT, previous_handler)
-    save(result["step"], result["states"])
-    if interrupted:
+    saved = _saved_run(args)
+    corpus = _Corpus.load(args, saved)
+    trainer, start_step, states = _trainer(args, corpus, saved)
+    steps = args.steps or (math.ceil(args.epochs * corpus.batches.steps_per_epoch) if args.epochs else 5000)
+    lr = args.lr or OPTIMIZERS[args.optimizer]
+    print(_plan(args, corpus, lr, trainer.mode, start_step if saved else None))
+    monitor = _Monitor(trainer, corpus.val, args.stateful)
+    saver = _Saver(trainer, args.checkpoint, {"vocab": corpus.vocab.chars, "optimizer": args.optimizer, "lr": lr,
+                                              "clip": args.clip, "seq_len": args.seq_len,
+                                              "batch_size": args.batch_size, "stateful": args.stateful})
+    with _interrupt_flag() as interrupted, _progress_bar(args, steps, start_step) as bar:
+        result = fit(trainer, corpus.batches, steps=steps, start_step=start_step, states=states,
+                     lr=step_decay(lr, args.lr_decay, corpus.batches.steps_per_epoch),
+                     report_every=args.report_every, report=monitor.report, progress=bar,
+                     should_stop=interrupted.is_set, after_step=saver.every(args.report_every))
+    saver.save(result["step"], result["states"])
+    if interrupted.is_set():
         where = args.checkpoint or "nowhere (no --checkpoint given)"
         print(f"symrnn: interrupted at step {result['step']}; saved to {where}", file=sys.stderr)
         return 130
+    summary = monitor.summary(result, args.report_every)
+    _show_predictions(trainer, corpus, args.predict, summary)
+    if args.plot:
+        _plot(args.plot, monitor.history)
+    if args.json:
+        print(json.dumps({**summary, **_settings(args, corpus, trainer, lr, result)}))
+    return 0
 
-    last = result["losses"][-args.report_every:]
-    summary = {"steps": result["step"], "train_loss": float(np.mean(last)) if last else None,
-               "val_loss": None, **(val_loss() or {})}
-    probe = args.predict or vocab.decode((val_idx if len(val_idx) else train_idx)[:40])
-    predicted = next_char_predictions(trainer, vocab, probe)
+
+def _saved_run(args):
+    """``(arrays, meta)`` of the checkpoint to resume, or None when not resuming."""
+    if args.resume and not args.checkpoint:
+        raise ConfigError("--resume needs --checkpoint PATH: the run to continue")
+    return checkpoint.load_checkpoint(args.checkpoint) if args.resume else None
+
+
+@dataclass
+class _Corpus:
+    """The text, its vocabulary, the training batches and the held-out windows (or streams)."""
+
+    text: str
+    vocab: data.Vocabulary
+    train_idx: np.ndarray
+    val_idx: np.ndarray
+    batches: object
+    val: tuple
+
+    @classmethod
+    def load(cls, args, saved):
+        text = data.load_text(args.text, args.encoding) if args.text else data.default_corpus()
+        vocab = data.Vocabulary.from_text(text)
+        if saved and saved[1]["vocab"] != vocab.chars:
+            raise CheckpointError(f"{args.checkpoint} was trained on a text with another vocabulary")
+        train_idx, val_idx = data.split_tail(vocab.encode(text), args.val_fraction)
+        if args.stateful:
+            batches = data.StreamBatches(*data.stateful_batches(train_idx, args.batch_size, args.seq_len))
+            enough = len(val_idx) > args.batch_size * args.seq_len
+            val = data.stateful_batches(val_idx, args.batch_size, args.seq_len) if enough else None
+        else:
+            windows = data.lesson_windows(train_idx, args.seq_len, args.stride)
+            batches = data.WindowBatches(*windows, args.batch_size, shuffle=args.shuffle, seed=args.seed)
+            val = data.lesson_windows(val_idx, args.seq_len) if len(val_idx) > args.seq_len else None
+        return cls(text, vocab, train_idx, val_idx, batches, val)
+
+
+def _trainer(args, corpus, saved):
+    """(the Trainer of the model ``args`` describe, the step to start from, the carried states)."""
+    from symrnn.model import CharRNN
+    from symrnn.train import Trainer
+
+    model = CharRNN(len(corpus.vocab), args.hidden, cell=args.cell, layers=args.layers, embedding=args.embedding,
+                    batchnorm=args.batchnorm, activation=args.activation, dropout=args.dropout,
+                    recurrent_dropout=args.recurrent_dropout, return_sequences=not args.many_to_one,
+                    seed=args.seed)
+    trainer = Trainer(model, args.optimizer, clip=args.clip or None, mode=args.mode or backend.default_mode(),
+                      show_progress=not args.no_progress)
+    if not saved:
+        return trainer, 0, None
+    return trainer, saved[1]["step"], trainer.restore(*saved)
+
+
+def _plan(args, corpus, lr, mode, resumed_at):
+    return (f"{len(corpus.text):,} characters from {args.text or 'the embedded corpus (pydoc_data.topics)'}, "
+            f"vocabulary {len(corpus.vocab)}, {corpus.batches.steps_per_epoch:,} batches of {args.batch_size} × "
+            f"{args.seq_len} per epoch; {args.cell} × {args.layers}, H {args.hidden}, {args.optimizer} "
+            f"lr {lr:g}; backend {mode}" + (f"; resuming at step {resumed_at}" if resumed_at is not None else ""))
+
+
+class _Monitor:
+    """The held-out loss and the history of reports, printed as the lesson prints its errors."""
+
+    def __init__(self, trainer, val, stateful):
+        self.trainer, self.val, self.stateful = trainer, val, stateful
+        self.history = {"step": [], "train_loss": [], "val": []}
+
+    def val_loss(self):
+        """{"val_loss": …} (and "val_loss_last", the last position's, for windows), or None."""
+        from symrnn.evaluate import evaluate_positions, evaluate_stream
+
+        if self.val is None:
+            return None
+        if self.stateful:
+            return {"val_loss": float(evaluate_stream(self.trainer, *self.val))}
+        per_position = evaluate_positions(self.trainer, *self.val)
+        return {"val_loss": float(per_position.mean()), "val_loss_last": float(per_position[-1])}
+
+    def report(self, step, error):
+        from tqdm import tqdm
+
+        val = self.val_loss()
+        for key, value in (("step", step), ("train_loss", error), ("val", val)):
+            self.history[key].append(value)
+        tqdm.write(f"Error: {error:.3f}  (step {step}" + "".join(f", {k} {v:.3f}" for k, v in (val or {}).items())
+                   + ")", file=sys.stdout)
+
+    def summary(self, result, report_every):
+        last = result["losses"][-report_every:]
+        return {"steps": result["step"], "train_loss": float(np.mean(last)) if last else None,
+                "val_loss": None, **(self.val_loss() or {})}
+
+
+class _Saver:
+    """Writes the run to ``path`` (if any): weights, optimiser state, carried states, ``meta`` and the step."""
+
+    def __init__(self, trainer, path, meta):
+        self.trainer, self.path, self.meta = trainer, path, meta
+
+    def save(self, step, states):
+        if self.path:
+            self.trainer.save(self.path, {**self.meta, "step": step}, states)
+
+    def every(self, n_steps):
+        """An ``after_step`` hook saving every ``n_steps`` steps."""
+        def after_step(step, states):
+            if step % n_steps == 0:
+                self.save(step, states)
+        return after_step
+
+
+@contextlib.contextmanager
+def _interrupt_flag():
+    """An event that Ctrl-C sets (instead of raising) while the block runs."""
+    interrupted = threading.Event()
+    previous = signal.signal(signal.SIGINT, lambda *_: interrupted.set())
+    try:
+        yield interrupted
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _progress_bar(args, steps, start_step):
+    from tqdm import tqdm
+
+    return tqdm(total=steps, initial=start_step, desc="train", unit="step", disable=args.no_progress, leave=False)
+
+
+def _show_predictions(trainer, corpus, text, summary):
+    from symrnn.generate import next_char_predictions
+
+    probe = text or corpus.vocab.decode((corpus.val_idx if len(corpus.val_idx) else corpus.train_idx)[:40])
+    predicted = next_char_predictions(trainer, corpus.vocab, probe)
     print(f"\ntrain loss {_fmt(summary['train_loss'])} nats/char, val loss {_fmt(summary['val_loss'])}")
     print("next-character predictions (input, then the model's guess for the following char):")
     print("  input    : " + repr(probe))
     print("  predicted: " + repr(predicted))
-    if args.plot:
-        _plot(args.plot, history)
-    summary.update({
-        "chars_per_sec": result["chars"] / result["train_seconds"] if result["train_seconds"] else None,
-        "compile_seconds": trainer.compile_seconds, "train_seconds": result["train_seconds"],
-        "backend": mode, "python": platform.python_version(), "pytensor": pytensor.__version__,
-        "vocab_size": len(vocab), "cell": args.cell, "layers": args.layers, "hidden": args.hidden,
-        "seq_len": args.seq_len, "batch_size": args.batch_size, "optimizer": args.optimizer, "lr": lr,
-    })
-    if args.json:
-        print(json.dumps(summary))
+
+
+def _settings(args, corpus, trainer, lr, result):
+    """The JSON summary's speed, versions and settings."""
+    import pytensor
+
+    seconds = result["train_seconds"]
+    return {"chars_per_sec": result["chars"] / seconds if seconds else None,
+            "compile_seconds": trainer.compile_seconds, "train_seconds": seconds, "backend": trainer.mode,
+            "python": platform.python_version(), "pytensor": pytensor.__version__,
+            "vocab_size": len(corpus.vocab), "cell": args.cell, "layers": args.layers, "hidden": args.hidden,
+            "seq_len": args.seq_len, "batch_size": args.batch_size, "optimizer": args.optimizer, "lr": lr}
 
 
 def _fmt(value):
@@ -143,6 +223,7 @@ def _plot(path, history):
 
 
 def sample(args):
+    """Generate text from a checkpoint: greedy at temperature 0, sampled otherwise."""
     from symrnn.generate import greedy_text, sample_text
     from symrnn.model import CharRNN
     from symrnn.train import Trainer
@@ -151,9 +232,9 @@ def sample(args):
     try:
         vocab = data.Vocabulary(meta["vocab"])
         config = dict(meta["config"])
+        vocab_size, n_hidden = config.pop("vocab_size"), config.pop("n_hidden")
     except (KeyError, TypeError):
         raise CheckpointError(f"{args.checkpoint} is not a symrnn training checkpoint") from None
-    vocab_size, n_hidden = config.pop("vocab_size"), config.pop("n_hidden")
     trainer = Trainer(CharRNN(vocab_size, n_hidden, **config), meta.get("optimizer", "sgd"),
                       clip=meta.get("clip") or None, mode=args.mode, show_progress=not args.no_progress)
     trainer.restore(arrays, meta, optimizer=False)
@@ -162,12 +243,14 @@ def sample(args):
     else:
         text = sample_text(trainer.predict, vocab, args.prime, args.length, args.temperature, args.seed)
     sys.stdout.write(args.prime + text + "\n")
+    return 0
 
 
 def gradcheck(args):
-    from symrnn.gradcheck import check_builtin
+    """Check a cell's gradients three ways (two without a NumPy twin); exit 1 if any pair disagrees."""
+    from symrnn.gradient_check import check_cell
 
-    report = check_builtin(args.cell, activation=args.activation, seed=args.seed)
+    report = check_cell(args.cell, activation=args.activation, twin=args.twin, seed=args.seed)
     print(report)
     if args.json:
         print(json.dumps(report.as_dict()))

@@ -5,11 +5,13 @@ at index 0. Files are read as bytes and decoded as Latin-1 by default, one chara
 as the lesson's corpus is counted (Nietzsche: 85 distinct bytes → vocabulary of 86).
 """
 import json
+import math
 import os
 
 import numpy as np
 
-from symrnn.errors import DataError, ShapeError, UnknownCharacterError
+from symrnn.errors import DataError, UnknownCharacterError
+from symrnn.validate import fraction, positive_int
 
 PAD = "\0"
 
@@ -82,8 +84,7 @@ def default_corpus():
 
 def split_tail(indices, val_fraction):
     """(train, val): the last ``val_fraction`` of ``indices`` is held out, the rest trains."""
-    if not 0 <= val_fraction < 1:
-        raise DataError(f"the validation fraction must be in [0, 1), got {val_fraction}")
+    fraction("the validation fraction", val_fraction, DataError)
     n_val = int(round(len(indices) * val_fraction))
     return indices[:len(indices) - n_val], indices[len(indices) - n_val:]
 
@@ -95,8 +96,7 @@ def lesson_windows(indices, seq_len, stride=None):
     ``indices[s : s+seq_len]`` and ``targets[i]`` the same window shifted by one,
     ``indices[s+1 : s+seq_len+1]`` — predict characters 2..9 from 1..8.
     """
-    if seq_len <= 0:
-        raise DataError(f"the sequence length must be positive, got {seq_len}")
+    seq_len = positive_int("the sequence length", seq_len, DataError)
     stride = stride or seq_len
     starts = np.arange(0, len(indices) - seq_len, stride)
     if len(starts) == 0:
@@ -112,12 +112,6 @@ def one_hot(indices, n_symbols, dtype):
     return np.eye(n_symbols, dtype=dtype)[indices]
 
 
-def _positive(name, value):
-    if int(value) != value or value <= 0:
-        raise DataError(f"the {name} must be a positive integer, got {value}")
-    return int(value)
-
-
 def stateful_batches(indices, batch_size, seq_len):
     """The text as ``batch_size`` parallel streams, cut into consecutive (T, B) batches.
 
@@ -131,7 +125,8 @@ def stateful_batches(indices, batch_size, seq_len):
     (The lesson's ``stateful=True, shuffle=False`` fed consecutive *windows* to consecutive rows,
     so there row i of batch k+1 did not continue row i of batch k.)
     """
-    batch_size, seq_len = _positive("batch size", batch_size), _positive("sequence length", seq_len)
+    batch_size = positive_int("the batch size", batch_size, DataError)
+    seq_len = positive_int("the sequence length", seq_len, DataError)
     indices = np.asarray(indices, dtype=np.int32)
     n_batches = (len(indices) - 1) // (batch_size * seq_len)
     if n_batches == 0:
@@ -151,7 +146,7 @@ def minibatches(inputs, targets, batch_size, rng):
     drawn from numpy Generator ``rng``; the last batch is smaller when ``batch_size`` does not
     divide the number of windows.
     """
-    batch_size = _positive("batch size", batch_size)
+    batch_size = positive_int("the batch size", batch_size, DataError)
     inputs, targets = np.asarray(inputs, dtype=np.int32), np.asarray(targets, dtype=np.int32)
     if inputs.ndim != 2 or inputs.shape != targets.shape:
         raise DataError(f"inputs {inputs.shape} and targets {targets.shape} must be the same "
@@ -161,34 +156,41 @@ def minibatches(inputs, targets, batch_size, rng):
             for rows in (order[start:start + batch_size] for start in range(0, len(order), batch_size)))
 
 
-class MixIterator:
-    """The lesson's ``MixIterator``: batches from several iterators joined into one batch.
+# -- batches for the training loop (``symrnn.fit``): each has ``stateful``, ``steps_per_epoch``
+# and ``epoch(e)``, the (T, B) (inputs, targets) pairs of epoch ``e``.
 
-    Each ``next()`` takes ``counts[i]`` items (default 1) from ``iterators[i]``, in order, and
-    concatenates them element by element along ``batch_axis`` (1 for symrnn's time-major (T, B)
-    arrays; the lesson's Keras arrays had it at 0) — the pseudo-labelling recipe, where each batch
-    mixes labelled with pseudo-labelled examples. Items are tuples of arrays such as
-    ``(inputs, targets)``. Iteration stops when any iterator runs out.
+class WindowBatches:
+    """(T, B) batches of the lesson's windows: in order (the lesson), or shuffled each epoch.
+
+    Epoch ``e`` is shuffled with ``default_rng([seed, e])``, so any step's batch can be found
+    again — what makes a resumed run repeat the uninterrupted one exactly.
     """
 
-    def __init__(self, iterators, counts=None, batch_axis=1):
-        self.iterators = [iter(it) for it in iterators]
-        self.counts = [1] * len(self.iterators) if counts is None else list(counts)
-        if not self.iterators or len(self.counts) != len(self.iterators):
-            raise DataError(f"MixIterator needs one count per iterator, got {len(self.counts)} "
-                            f"counts for {len(self.iterators)} iterators")
-        for count in self.counts:
-            _positive("count of items per iterator", count)
-        self.batch_axis = batch_axis
+    stateful = False
 
-    def __iter__(self):
-        return self
+    def __init__(self, inputs, targets, batch_size, *, shuffle=False, seed=0):
+        self.inputs, self.targets = np.asarray(inputs, np.int32), np.asarray(targets, np.int32)
+        self.batch_size, self.shuffle, self.seed = batch_size, shuffle, seed
+        self.steps_per_epoch = math.ceil(len(self.inputs) / batch_size)
+        self.seq_len = self.inputs.shape[1]
 
-    def __next__(self):
-        items = [next(it) for it, count in zip(self.iterators, self.counts) for _ in range(count)]
-        try:
-            return tuple(np.concatenate(parts, axis=self.batch_axis) for parts in zip(*items, strict=True))
-        except ValueError as err:
-            shapes = [tuple(np.shape(part) for part in item) for item in items]
-            raise ShapeError(f"MixIterator cannot join items of shapes {shapes} along axis "
-                             f"{self.batch_axis}: {err}") from None
+    def epoch(self, e):
+        if self.shuffle:
+            return minibatches(self.inputs, self.targets, self.batch_size, np.random.default_rng([self.seed, e]))
+        return ((np.ascontiguousarray(self.inputs[s:s + self.batch_size].T),
+                 np.ascontiguousarray(self.targets[s:s + self.batch_size].T))
+                for s in range(0, len(self.inputs), self.batch_size))
+
+
+class StreamBatches:
+    """Stateful training: B parallel streams (``data.stateful_batches``); the final state of
+    each batch is the initial state of the next, reset to zeros at every epoch start."""
+
+    stateful = True
+
+    def __init__(self, inputs, targets):
+        self.inputs, self.targets = inputs, targets       # (n_batches, T, B) each
+        self.steps_per_epoch, self.seq_len, self.batch_size = inputs.shape
+
+    def epoch(self, e):
+        return zip(self.inputs, self.targets)

@@ -1,4 +1,4 @@
-"""The errors symrnn raises for bad input: each message names the problem in one line.
+"""The errors symrnn raises: each is named for what is wrong and says it in one line.
 
 The command line prints ``symrnn: error: <message>`` for any ``SymrnnError`` and exits non-zero,
 never with a traceback.
@@ -21,8 +21,16 @@ class ConfigError(SymrnnError, ValueError):
     """An impossible model or training setting (e.g. zero hidden units)."""
 
 
+class CellError(ConfigError):
+    """A cell that is defined wrongly (its ``step``, states or parameters) or cannot be imported."""
+
+
 class ShapeError(SymrnnError, ValueError):
-    """Arrays of the wrong shape or dtype handed to a compiled function or a cell."""
+    """Arrays or tensors of the wrong shape: a state of another width, batches that differ."""
+
+
+class DtypeError(SymrnnError, TypeError):
+    """A tensor of another dtype than the cell, model or variable it meets."""
 
 
 class TrainingDiverged(SymrnnError, FloatingPointError):

@@ -13,6 +13,9 @@ import math
 import numpy as np
 import pytensor
 
+from symrnn.errors import ConfigError
+from symrnn.validate import positive_int
+
 
 def _fans(shape):
     """(fan_in, fan_out) of a weight of ``shape``: rows feed columns; vectors count as 1 × n."""
@@ -45,14 +48,14 @@ def he_normal(rng, shape, dtype, gain=1.0):
 def identity(rng, shape, dtype, scale=1.0):
     """``scale · I``: the lesson's recurrent ``W_h`` (the IRNN of Le, Jaitly & Hinton 2015)."""
     if len(shape) != 2 or shape[0] != shape[1]:
-        raise ValueError(f"identity initialiser needs a square matrix shape, got {tuple(shape)}")
+        raise ConfigError(f"identity initialiser needs a square matrix shape, got {tuple(shape)}")
     return (scale * np.eye(shape[0])).astype(dtype)
 
 
 def orthogonal(rng, shape, dtype, gain=1.0):
     """A (semi-)orthogonal matrix from the QR decomposition of a Gaussian one (Saxe et al. 2014)."""
     if len(shape) != 2:
-        raise ValueError(f"orthogonal initialiser needs a matrix shape, got {tuple(shape)}")
+        raise ConfigError(f"orthogonal initialiser needs a matrix shape, got {tuple(shape)}")
     rows, cols = shape
     a = rng.normal(0.0, 1.0, size=(max(rows, cols), min(rows, cols)))
     q, r = np.linalg.qr(a)
@@ -82,14 +85,12 @@ def param(name, shape, init, rng, dtype, trainable=True, regularizable=None):
     ``trainable`` (updated by optimisers) and ``regularizable`` (weights, not biases;
     defaults to True for matrices).
     """
-    shape = tuple(int(s) for s in shape)
-    if any(s <= 0 for s in shape):
-        raise ValueError(f"parameter {name!r} needs positive sizes, got shape {shape}")
+    shape = tuple(positive_int(f"parameter {name!r}: each size", s) for s in shape)
     value = init(rng, shape, dtype)
     if value.shape != shape or value.dtype != np.dtype(dtype):
-        raise ValueError(f"initialiser for {name!r} returned {value.dtype}{value.shape}, "
-                         f"expected {dtype}{shape}")
-    var = pytensor.shared(value, name=name)
+        raise ConfigError(f"initialiser for {name!r} returned {value.dtype}{value.shape}, "
+                          f"expected {dtype}{shape}")
+    var = pytensor.shared(value, name=name, shape=shape)  # a static shape: widths are checked early
     var.tag.trainable = trainable
     var.tag.regularizable = len(shape) > 1 if regularizable is None else regularizable
     return var

@@ -4,13 +4,17 @@
 over the (T·B, H) bag of states, which is the lesson's ``y = softmax(h·W_y + b_y)`` moved out of
 the step so it runs as a single large product instead of T small ones.
 
-Training and prediction graphs differ for ``Dropout``, ``RecurrentDropout`` and
-``BatchNormalization``: the caller chooses when building the graph, ``deterministic=True`` for
-prediction, as in Lasagne. Their training graphs need ``shared`` variables updated at every call
-(a random generator's state, running averages): each such layer keeps those new values in
-``layer.updates``, an ``OrderedDict`` to merge into the training function's ``upd_dict``.
+Training and prediction graphs differ for ``Dropout``, ``RecurrentDropout``,
+``BatchNormalization`` and ``Recurrent``: the caller chooses when building the graph,
+``deterministic=True`` for prediction, as in Lasagne. Their training graphs need ``shared``
+variables updated at every call (a random generator's state, running averages), so these layers
+return ``(output, updates)`` from the call: ``updates`` is an ``OrderedDict`` to merge into the
+training function's ``upd_dict`` (empty in deterministic graphs). Without it every call would
+draw the same dropout masks.
+
 Every layer lists its ``shared`` variables in ``params``; the trainable ones carry
-``tag.trainable``.
+``tag.trainable``. A layer's ``name``, if given, suffixes its parameters' names (``W_y``, ``b_y``
+for ``Dense(..., name="y")``).
 """
 import inspect
 from collections import OrderedDict
@@ -21,17 +25,23 @@ import pytensor.tensor as pt
 from pytensor.tensor.random.op import RandomVariable
 
 from symrnn import init
-from symrnn.errors import ConfigError
+from symrnn.dtypes import as_dtype
 from symrnn.recurrent import learned_initial_states, scan_cell
-from symrnn.updates import as_dtype, checked
+from symrnn.updates import checked
+from symrnn.validate import fraction, positive_int
+
+
+def _named(role, name):
+    """A parameter's name: its role in the layer, suffixed with the layer's name if it has one."""
+    return f"{role}_{name}" if name else role
 
 
 class OneHot:
     """Integer indices (...,) → one-hot rows (..., n_symbols): the lesson's input encoding."""
 
-    def __init__(self, n_symbols, dtype):
-        self.n_symbols, self.dtype, self.n_out = n_symbols, dtype, n_symbols
-        self.params = []
+    def __init__(self, n_symbols, *, dtype):
+        self.n_symbols = self.n_out = positive_int("OneHot: the number of symbols", n_symbols)
+        self.dtype, self.params = dtype, []
 
     def __call__(self, indices):
         return pt.eye(self.n_symbols, dtype=self.dtype)[indices]
@@ -40,12 +50,10 @@ class OneHot:
 class Dense:
     """``x·W + b`` over the last axis of x (..., n_in) → (..., n_out), any leading axes."""
 
-    def __init__(self, n_in, n_out, *, names=("W", "b"), W_init=init.he_normal, rng, dtype):
-        if n_out <= 0:
-            raise ConfigError(f"Dense layer needs a positive output size, got {n_out}")
-        self.n_in, self.n_out = n_in, n_out
-        self.W = init.param(names[0], (n_in, n_out), W_init, rng, dtype)
-        self.b = init.param(names[1], (n_out,), init.zeros, rng, dtype)
+    def __init__(self, n_in, n_out, *, name=None, W_init=init.he_normal, rng, dtype):
+        self.n_in, self.n_out = positive_int("Dense: n_in", n_in), positive_int("Dense: n_out", n_out)
+        self.W = init.param(_named("W", name), (n_in, n_out), W_init, rng, dtype)
+        self.b = init.param(_named("b", name), (n_out,), init.zeros, rng, dtype)
         self.params = [self.W, self.b]
 
     def __call__(self, x):
@@ -61,11 +69,10 @@ class Embedding:
     computed as a lookup instead of a (V-wide) matrix product: the lesson's point.
     """
 
-    def __init__(self, n_symbols, n_out, *, name="E", W_init=init.glorot_uniform, rng, dtype):
-        if n_symbols <= 0 or n_out <= 0:
-            raise ConfigError(f"Embedding needs positive sizes, got {n_symbols} symbols × {n_out}")
-        self.n_symbols, self.n_out = n_symbols, n_out
-        self.W = init.param(name, (n_symbols, n_out), W_init, rng, dtype)
+    def __init__(self, n_symbols, n_out, *, name=None, W_init=init.glorot_uniform, rng, dtype):
+        self.n_symbols = positive_int("Embedding: the number of symbols", n_symbols)
+        self.n_out = positive_int("Embedding: n_out", n_out)
+        self.W = init.param(_named("E", name), (n_symbols, n_out), W_init, rng, dtype)
         self.params = [self.W]
 
     def __call__(self, indices):
@@ -78,34 +85,35 @@ class BatchNormalization:
     ``y = γ·(x − μ)/sqrt(σ² + ε) + β`` (Ioffe & Szegedy 2015), with μ, σ² over every axis but the
     last — all T·B vectors of a (T, B, n) sequence batch, as the lesson's stateful model does
     on its embeddings. Training graphs use the batch's μ, σ² and put the running averages' new
-    values, ``momentum·running + (1 − momentum)·batch``, in ``updates``; deterministic graphs
-    use the running averages. ``params``: gamma, beta (trainable), then mean, var (running
-    averages: ``tag.trainable`` False, updated only through ``updates``).
+    values, ``momentum·running + (1 − momentum)·batch``, in the updates they return;
+    deterministic graphs use the running averages. ``params``: gamma, beta (trainable), then
+    mean, var (running averages: ``tag.trainable`` False, changed only through the updates).
     """
 
-    def __init__(self, n_features, *, momentum=0.99, epsilon=1e-3, name="bn", dtype):
-        if not 0 <= momentum < 1:
-            raise ConfigError(f"BatchNormalization momentum must be in [0, 1), got {momentum}")
-        self.n_features, self.momentum, self.epsilon = n_features, momentum, epsilon
-        def make(what, value, trainable):
-            return init.param(f"{name}.{what}", (n_features,), init.constant(value), None, dtype,
+    def __init__(self, n_features, *, momentum=0.99, epsilon=1e-3, name=None, dtype):
+        self.n_features = positive_int("BatchNormalization: n_features", n_features)
+        self.momentum, self.epsilon = fraction("BatchNormalization momentum", momentum), epsilon
+
+        def make(role, value, trainable):
+            return init.param(_named(role, name), (n_features,), init.constant(value), None, dtype,
                               trainable=trainable, regularizable=False)
         self.gamma, self.beta = make("gamma", 1.0, True), make("beta", 0.0, True)
         self.mean, self.var = make("mean", 0.0, False), make("var", 1.0, False)
         self.params = [self.gamma, self.beta, self.mean, self.var]
-        self.updates = OrderedDict()
 
     def __call__(self, x, deterministic=False):
+        """x (..., n_features) → (normalised x, updates of the running averages)."""
+        updates = OrderedDict()
         if deterministic:
             mean, var = self.mean, self.var
         else:
             axes = tuple(range(x.ndim - 1))
             mean, var = x.mean(axis=axes), x.var(axis=axes)
             keep = as_dtype(self.momentum, x.dtype)
-            self.updates = checked(OrderedDict([(self.mean, keep * self.mean + (1 - keep) * mean),
-                                                (self.var, keep * self.var + (1 - keep) * var)]))
+            updates = checked(OrderedDict([(self.mean, keep * self.mean + (1 - keep) * mean),
+                                           (self.var, keep * self.var + (1 - keep) * var)]))
         scale = self.gamma / pt.sqrt(var + as_dtype(self.epsilon, x.dtype))
-        return (x - mean) * scale + self.beta
+        return (x - mean) * scale + self.beta, updates
 
 
 # pytensor >= 3 returns (next_rng, draw) when asked, and warns when not; older releases have no
@@ -138,11 +146,6 @@ def keep_masks(rng, shapes_and_rates, dtype):
     return rng, masks
 
 
-def _check_rate(rate, what):
-    if not 0 <= rate < 1:
-        raise ConfigError(f"{what} rate must be in [0, 1), got {rate}")
-
-
 class Dropout:
     """Inverted dropout of every element of x: zero with probability ``rate``, scale the rest by
     1/(1 − rate); the identity in deterministic graphs. A fresh mask at every call and every
@@ -150,17 +153,16 @@ class Dropout:
     """
 
     def __init__(self, rate, *, seed=0):
-        _check_rate(rate, "dropout")
-        self.rate = rate
+        self.rate = fraction("dropout rate", rate)
         self.rng = pytensor.shared(np.random.default_rng(seed), name="dropout_rng")
-        self.params, self.updates = [], OrderedDict()
+        self.params = []
 
     def __call__(self, x, deterministic=False):
+        """x → (x with dropout, the generator's update); (x, no updates) when deterministic."""
         if deterministic or self.rate == 0:
-            return x
+            return x, OrderedDict()
         next_rng, (mask,) = keep_masks(self.rng, [(x.shape, self.rate)], x.dtype)
-        self.updates = OrderedDict([(self.rng, next_rng)])
-        return x * mask
+        return x * mask, OrderedDict([(self.rng, next_rng)])
 
 
 class RecurrentDropout:
@@ -174,20 +176,18 @@ class RecurrentDropout:
     """
 
     def __init__(self, input_rate=0.0, recurrent_rate=0.0, *, seed=0):
-        _check_rate(input_rate, "input dropout")
-        _check_rate(recurrent_rate, "recurrent dropout")
-        self.input_rate, self.recurrent_rate = input_rate, recurrent_rate
+        self.input_rate = fraction("input dropout rate", input_rate)
+        self.recurrent_rate = fraction("recurrent dropout rate", recurrent_rate)
         self.rng = pytensor.shared(np.random.default_rng(seed), name="recurrent_dropout_rng")
-        self.updates = OrderedDict()
 
     def masks(self, cell, inputs):
-        """Masks for ``scan_cell(cell, inputs, dropout_masks=...)``: (B, width) each, or (width,)."""
+        """(masks for ``scan_cell(cell, inputs, dropout_masks=...)``, (B, width) each or (width,);
+        the generator's update)."""
         lead = (inputs.shape[1],) if inputs.ndim == 3 else ()
         specs = [spec for n_x, n_h in cell.dropout_sizes()
                  for spec in (((*lead, n_x), self.input_rate), ((*lead, n_h), self.recurrent_rate))]
         next_rng, masks = keep_masks(self.rng, specs, cell.dtype)
-        self.updates = OrderedDict([(self.rng, next_rng)])
-        return masks
+        return masks, OrderedDict([(self.rng, next_rng)])
 
 
 class Recurrent:
@@ -208,17 +208,16 @@ class Recurrent:
         self.initial_states = learned_initial_states(cell) if learn_initial_state else None
         self.params = [*cell.params, *(self.initial_states or [])]
 
-    @property
-    def updates(self):
-        return self.dropout.updates if self.dropout is not None else OrderedDict()
-
     def __call__(self, inputs, initial_states=None, mask=None, deterministic=False):
-        """inputs (T, B, n_in) → (outputs, final states); given ``initial_states`` win over learned ones."""
-        masks = None
+        """inputs (T, B, n_in) → (outputs, final states, updates of the dropout generator).
+
+        Given ``initial_states`` win over learned ones.
+        """
+        masks, updates = None, OrderedDict()
         if self.dropout is not None and not deterministic:
-            masks = self.dropout.masks(self.cell, inputs)
+            masks, updates = self.dropout.masks(self.cell, inputs)
         outputs, final_states = scan_cell(self.cell, inputs, initial_states or self.initial_states, mask,
                                           self.go_backwards, dropout_masks=masks)
         if not self.return_sequences:
             outputs = final_states[self.cell.output_index()]
-        return outputs, final_states
+        return outputs, final_states, updates

@@ -1,28 +1,18 @@
 """A character model: characters → one-hot or embedding (→ batchnorm) → cell, scanned → Dense.
 
-Graph building only (pure, symbolic); compiling and running lives in ``symrnn.train``.
+Graph building only (pure, symbolic); ``symrnn.graph`` turns it into training and prediction
+graphs and ``symrnn.train`` compiles and runs them.
 """
 import numpy as np
 import pytensor.tensor as pt
 
-from symrnn.backend import TRAIN_DTYPE
-from symrnn.cells import GRU, LSTM, Cell, SimpleRNN, Stacked
+from symrnn import registry
+from symrnn.cells import Stacked
+from symrnn.dtypes import TRAIN_DTYPE
 from symrnn.errors import ConfigError
 from symrnn.layers import BatchNormalization, Dense, Embedding, OneHot, Recurrent, RecurrentDropout
 from symrnn.losses import sparse_categorical_crossentropy
-
-CELLS = {"rnn": SimpleRNN, "gru": GRU, "lstm": LSTM}
-
-
-def make_cell(kind, n_in, n_hidden, activation, dtype, rng):
-    """A cell: built-in by name ("rnn" — SimpleRNN with ``activation`` —, "gru", "lstm"), or of
-    a ``Cell`` subclass of your own, constructed as ``kind(n_in, n_hidden, dtype=, rng=)``."""
-    if isinstance(kind, type) and issubclass(kind, Cell):
-        return kind(n_in, n_hidden, dtype=dtype, rng=rng)
-    if kind not in CELLS:
-        raise ConfigError(f"unknown cell {kind!r}; choose one of {sorted(CELLS)} or pass a Cell subclass")
-    extra = {"activation": activation} if kind == "rnn" else {}
-    return CELLS[kind](n_in, n_hidden, dtype=dtype, rng=rng, **extra)
+from symrnn.validate import positive_int
 
 
 class CharRNN:
@@ -33,41 +23,35 @@ class CharRNN:
 
     embedding: width of a learned embedding (the lesson's n_fac 42) instead of one-hot input.
     batchnorm: normalise the embeddings (the lesson's trick for its stateful model).
-    cell, layers: "rnn" | "gru" | "lstm" or a ``Cell`` subclass of your own, stacked ``layers`` deep.
+    cell, layers: a built-in cell's name (``symrnn.registry.CELLS``: "rnn", "gru", "lstm", …),
+        ``"module.path:ClassName"``, a ``Cell`` subclass, or a factory (a function or a
+        ``functools.partial``) called as ``cell(n_in, n_hidden, dtype=, rng=, **cell_options)``;
+        stacked ``layers`` deep. ``config`` records it by import path, to be built again.
+    activation: "relu" or "tanh", for the "rnn" cell.
     dropout, recurrent_dropout: Keras-1's dropout_W / dropout_U, one mask per sequence.
     return_sequences: train on every position (many-to-many) or on the last only (many-to-one:
         the lesson's 8-char model, predicting the 9th character from 8).
     """
 
-    def __init__(self, vocab_size, n_hidden=256, *, cell="rnn", layers=1, embedding=None,
-                 batchnorm=False, activation="relu", dropout=0.0, recurrent_dropout=0.0,
+    def __init__(self, vocab_size, n_hidden=256, *, cell="rnn", cell_options=None, layers=1,
+                 embedding=None, batchnorm=False, activation="relu", dropout=0.0, recurrent_dropout=0.0,
                  return_sequences=True, dtype=TRAIN_DTYPE, seed=0):
-        if int(vocab_size) != vocab_size or vocab_size < 2:
-            raise ConfigError(f"a character model needs at least 2 symbols, got {vocab_size}")
-        for what, n in (("hidden size", n_hidden), ("number of layers", layers)):
-            if int(n) != n or n <= 0:
-                raise ConfigError(f"the {what} must be a positive integer, got {n}")
-        if embedding is not None and (int(embedding) != embedding or embedding <= 0):
-            raise ConfigError(f"the embedding width must be a positive integer, got {embedding}")
-        if batchnorm and embedding is None:
-            raise ConfigError("batchnorm normalises embeddings: give an embedding width too")
-        cell_name = cell if isinstance(cell, str) else f"{cell.__module__}.{cell.__qualname__}"
-        self.config = {"vocab_size": int(vocab_size), "n_hidden": int(n_hidden), "cell": cell_name,
-                       "layers": int(layers), "embedding": embedding, "batchnorm": bool(batchnorm),
-                       "activation": activation, "dropout": float(dropout),
-                       "recurrent_dropout": float(recurrent_dropout),
-                       "return_sequences": bool(return_sequences), "dtype": dtype, "seed": int(seed)}
+        self.config = _config(vocab_size, n_hidden, cell, cell_options, layers, embedding, batchnorm,
+                              activation, dropout, recurrent_dropout, return_sequences, dtype, seed)
         rng = np.random.default_rng(seed)
         self.dtype, self.return_sequences = dtype, return_sequences
         self.encoder = (Embedding(vocab_size, embedding, rng=rng, dtype=dtype) if embedding
-                        else OneHot(vocab_size, dtype))
-        self.batchnorm = BatchNormalization(embedding, dtype=dtype) if batchnorm else None
-        cells = [make_cell(cell, self.encoder.n_out if k == 0 else n_hidden, n_hidden, activation, dtype, rng)
-                 for k in range(layers)]
+                        else OneHot(vocab_size, dtype=dtype))
+        self.batchnorm = BatchNormalization(embedding, name="bn", dtype=dtype) if batchnorm else None
+        options = dict(self.config["cell_options"])
+        if cell == "rnn":
+            options["activation"] = activation
+        cells = [registry.make_cell(cell, self.encoder.n_out if k == 0 else n_hidden, n_hidden,
+                                    dtype=dtype, rng=rng, **options) for k in range(layers)]
         self.cell = cells[0] if layers == 1 else Stacked(cells)
         drop = RecurrentDropout(dropout, recurrent_dropout, seed=seed) if dropout or recurrent_dropout else None
         self.recurrent = Recurrent(self.cell, dropout=drop)
-        self.output = Dense(n_hidden, vocab_size, names=("W_y", "b_y"), rng=rng, dtype=dtype)
+        self.output = Dense(n_hidden, vocab_size, name="y", rng=rng, dtype=dtype)
 
     def _layers(self):
         return [layer for layer in (self.encoder, self.batchnorm, self.recurrent, self.output) if layer]
@@ -89,20 +73,25 @@ class CharRNN:
 
     def state_variables(self):
         """Fresh symbolic initial states, one (B, size) matrix per cell state, named ``h0`` etc."""
-        return [pt.matrix(f"{name}0", dtype=self.dtype) for name in self.cell.state_names]
+        return [pt.matrix(f"{name}0", dtype=self.dtype, shape=(None, size))
+                for name, size in zip(self.cell.state_names, self.cell.state_sizes())]
 
     def logits(self, inputs, initial_states, deterministic=True, last_only=False):
-        """inputs (T, B) int → (logits (T, B, V), or (1, B, V) if ``last_only``; final states).
+        """inputs (T, B) int → (logits (T, B, V), or (1, B, V) if ``last_only``; final states; updates).
 
-        ``deterministic`` graphs (prediction) use no dropout and batchnorm's running averages.
+        ``deterministic`` graphs (prediction) use no dropout and batchnorm's running averages,
+        and have no updates; training graphs return the layers' (batchnorm's running averages,
+        the dropout generator).
         """
-        x = self.encoder(inputs)
+        x, updates = self.encoder(inputs), {}
         if self.batchnorm is not None:
-            x = self.batchnorm(x, deterministic)
-        hidden, final_states = self.recurrent(x, initial_states, deterministic=deterministic)
+            x, bn_updates = self.batchnorm(x, deterministic)
+            updates.update(bn_updates)
+        hidden, final_states, rnn_updates = self.recurrent(x, initial_states, deterministic=deterministic)
+        updates.update(rnn_updates)
         if last_only:
             hidden = hidden[-1:]
-        return self.output(hidden), final_states
+        return self.output(hidden), final_states, updates
 
     def window_loss(self, inputs, targets, initial_states):
         """The training loss: cross-entropy summed over the window, averaged over the batch.
@@ -112,15 +101,30 @@ class CharRNN:
         With B = 1 and the defaults it is exactly the lesson's ``-(outp * log(y)).sum()``.
         """
         last_only = not self.return_sequences
-        logits, final_states = self.logits(inputs, initial_states, deterministic=False, last_only=last_only)
+        logits, final_states, updates = self.logits(inputs, initial_states, deterministic=False,
+                                                    last_only=last_only)
         targets = targets[-1:] if last_only else targets
         loss = sparse_categorical_crossentropy(logits, targets).sum(axis=0).mean()
-        updates = {}
-        for layer in (self.batchnorm, self.recurrent):
-            if layer is not None:
-                updates.update(layer.updates)
         return loss, final_states, updates
 
     def zero_states(self, batch_size):
         """NumPy zeros for every state, (batch_size, size) each: the lesson's ``h0``."""
         return [np.zeros((batch_size, n), dtype=self.dtype) for n in self.cell.state_sizes()]
+
+
+def _config(vocab_size, n_hidden, cell, cell_options, layers, embedding, batchnorm, activation,
+            dropout, recurrent_dropout, return_sequences, dtype, seed):
+    """The model's settings as JSON values, after checking them: what a checkpoint records."""
+    if positive_int("the vocabulary size", vocab_size) < 2:
+        raise ConfigError(f"a character model needs at least 2 symbols, got {vocab_size}")
+    if embedding is not None:
+        positive_int("the embedding width", embedding)
+    if batchnorm and embedding is None:
+        raise ConfigError("batchnorm normalises embeddings: give an embedding width too")
+    cell_path, recorded_options = registry.describe_cell(cell)
+    return {"vocab_size": int(vocab_size), "n_hidden": positive_int("the hidden size", n_hidden),
+            "cell": cell_path, "cell_options": {**recorded_options, **(cell_options or {})},
+            "layers": positive_int("the number of layers", layers), "embedding": embedding,
+            "batchnorm": bool(batchnorm), "activation": activation, "dropout": float(dropout),
+            "recurrent_dropout": float(recurrent_dropout), "return_sequences": bool(return_sequences),
+            "dtype": dtype, "seed": int(seed)}

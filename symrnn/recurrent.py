@@ -18,8 +18,7 @@ import pytensor
 import pytensor.tensor as pt
 
 from symrnn import init
-from symrnn.cells import Stacked
-from symrnn.errors import ShapeError
+from symrnn.errors import DtypeError, ShapeError
 
 # pytensor >= 2.x warns unless scan is told to return outputs only (its old (outputs, updates)
 # pair is going away); older releases have no such argument.
@@ -65,15 +64,35 @@ def scan_cell(cell, inputs, initial_states=None, mask=None, go_backwards=False, 
 
     The loop is the lesson's: ``scan(step, sequences=x, outputs_info=h0, non_sequences=params)``,
     where ``x`` is ``cell.precompute_input(inputs, *params)``, computed for all steps before it.
-    A ``Stacked`` cell is scanned one layer after another, each layer's outputs the next one's
-    inputs.
+    The cells of ``cell.layers()`` (the cell itself, or a ``Stacked`` cell's layers) are
+    scanned one after another, each layer's outputs the next one's inputs.
 
     Returns ``(outputs, final_states)``: outputs (T, B, n_hidden) is the cell's output state at
     every step, final_states the list of states after the last step processed.
     """
     cell.check_step_signature()
+    initial_states = _checked_initial_states(cell, inputs, initial_states)
+    dropout_masks = list(dropout_masks or [])
+    if dropout_masks and len(dropout_masks) != 2 * len(cell.dropout_sizes()):
+        raise ShapeError(f"{type(cell).__name__} takes {2 * len(cell.dropout_sizes())} dropout masks "
+                         f"(input, recurrent per layer), got {len(dropout_masks)}")
+    outputs, final_states = inputs, []
+    layers = cell.layers()
+    layer_states = _split(initial_states, [len(layer.state_names) for layer in layers])
+    for k, (layer, states) in enumerate(zip(layers, layer_states)):
+        masks = dropout_masks[2 * k:2 * k + 2]
+        outputs, final = _scan_one(layer, outputs, states, mask, go_backwards, masks, truncate_gradient)
+        final_states += final
+    return outputs, final_states
+
+
+def _checked_initial_states(cell, inputs, initial_states):
+    """The initial states, batched (zeros if None), after checking the inputs' and states' dtypes and number."""
     if inputs.ndim not in (2, 3):
         raise ShapeError(f"scan_cell needs inputs of shape (T, B, n_in) or (T, n_in), got {inputs.ndim} dims")
+    if inputs.dtype != cell.dtype:
+        raise DtypeError(f"the inputs are {inputs.dtype} but {type(cell).__name__} computes in {cell.dtype}: "
+                         f"cast them first (pt.cast(x, {cell.dtype!r}))")
     if initial_states is None:
         initial_states = zero_state(cell, inputs)
     initial_states = [_batched(state, inputs) for state in initial_states]
@@ -82,26 +101,17 @@ def scan_cell(cell, inputs, initial_states=None, mask=None, go_backwards=False, 
                          f"got {len(initial_states)} initial states")
     for name, state in zip(cell.state_names, initial_states):
         if state.dtype != cell.dtype:
-            raise ShapeError(f"initial state {name!r} is {state.dtype}, the cell computes in {cell.dtype}")
-    dropout_masks = list(dropout_masks or [])
-    if dropout_masks and len(dropout_masks) != 2 * len(cell.dropout_sizes()):
-        raise ShapeError(f"{type(cell).__name__} takes {2 * len(cell.dropout_sizes())} dropout masks "
-                         f"(input, recurrent per layer), got {len(dropout_masks)}")
-    if isinstance(cell, Stacked):
-        return _scan_layers(cell, inputs, initial_states, mask, go_backwards, dropout_masks, truncate_gradient)
-    return _scan_one(cell, inputs, initial_states, mask, go_backwards, dropout_masks, truncate_gradient)
+            raise DtypeError(f"initial state {name!r} is {state.dtype}, the cell computes in {cell.dtype}")
+    return initial_states
 
 
-def _scan_layers(stack, inputs, initial_states, mask, go_backwards, dropout_masks, truncate_gradient):
-    """``scan_cell`` for a ``Stacked`` cell: one scan per layer, bottom to top."""
-    outputs, final_states = inputs, []
-    layer_states = [states for states, _ in stack.split(initial_states, stack.params)]
-    for k, (cell, states) in enumerate(zip(stack.cells, layer_states)):
-        masks = dropout_masks[2 * k:2 * k + 2]
-        outputs, final = scan_cell(cell, outputs, states, mask, go_backwards, dropout_masks=masks,
-                                   truncate_gradient=truncate_gradient)
-        final_states += final
-    return outputs, final_states
+def _split(items, counts):
+    """``items`` cut into consecutive lists of ``counts[0]``, ``counts[1]``, … items."""
+    parts, start = [], 0
+    for n in counts:
+        parts.append(items[start:start + n])
+        start += n
+    return parts
 
 
 def _scan_one(cell, inputs, initial_states, mask, go_backwards, dropout_masks, truncate_gradient):
@@ -162,11 +172,16 @@ def _checked_states(cell, new_states, states_tm1):
     for state_name, new, old in zip(cell.state_names, new_states, states_tm1):
         new = pt.as_tensor_variable(new)
         if new.dtype != old.dtype:
-            raise ShapeError(f"{name}.step returned state {state_name!r} as {new.dtype} but it is "
+            raise DtypeError(f"{name}.step returned state {state_name!r} as {new.dtype} but it is "
                              f"{old.dtype}: a float64 constant or Python float in step upcast it "
                              f"(use pt.cast or numpy scalars of dtype {old.dtype})")
         if new.ndim != old.ndim:
             raise ShapeError(f"{name}.step returned state {state_name!r} with {new.ndim} dims, "
                              f"expected {old.ndim}")
+        width, expected = new.type.shape[-1:], old.type.shape[-1:]
+        if width and None not in (width[0], expected[0]) and width != expected:
+            raise ShapeError(f"{name}.step returned state {state_name!r} {width[0]} wide, but the cell's "
+                             f"state_sizes() say {expected[0]}: override state_sizes() to give each "
+                             f"state's width")
         checked.append(new)
     return checked

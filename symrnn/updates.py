@@ -6,25 +6,21 @@ Each builder takes the gradients, the ``shared`` parameters and hyper-parameters
 dtype: a Python float or a float64 learning rate would otherwise upcast a float32 weight and the
 compile would fail far from the cause.
 """
-import numbers
 from collections import OrderedDict
 
 import pytensor.tensor as pt
 
-from symrnn.errors import ConfigError, ShapeError
+from symrnn.dtypes import as_dtype
+from symrnn.errors import DtypeError
 from symrnn.init import param, zeros
-
-
-def as_dtype(value, dtype):
-    """``value`` (Python number or symbolic scalar) as a tensor of ``dtype``, so it cannot upcast."""
-    return pt.cast(pt.as_tensor_variable(value), dtype)
+from symrnn.validate import fraction, positive
 
 
 def checked(updates):
     """Return ``updates`` after checking each new value has its variable's dtype and rank."""
     for var, new in updates.items():
         if new.dtype != var.dtype or new.ndim != var.ndim:
-            raise ShapeError(f"update of {var.name!r} would change it from {var.dtype}/{var.ndim}-d "
+            raise DtypeError(f"update of {var.name!r} would change it from {var.dtype}/{var.ndim}-d "
                              f"to {new.dtype}/{new.ndim}-d; cast constants to {var.dtype}")
     return updates
 
@@ -59,32 +55,43 @@ def optimizer_state(upd_dict):
     return [var for var in upd_dict if getattr(var.tag, "optimizer_state", False)]
 
 
-def _fraction(name, value):
-    """Refuse a number outside [0, 1) (symbolic values pass unchecked)."""
-    if isinstance(value, numbers.Real) and not 0 <= value < 1:
-        raise ConfigError(f"{name} must be in [0, 1), got {value}")
+def apply_momentum(updates, params, momentum=0.9):
+    """Add momentum to the update of each of ``params`` in ``updates`` (Lasagne's ``apply_momentum``)::
+
+        x        = momentum · velocity + updates[w]
+        velocity ← x - w
+        w        ← x
+    """
+    fraction("momentum", momentum)
+    updates = OrderedDict(updates)
+    for w in params:
+        mu, velocity = as_dtype(momentum, w.dtype), state_like(w, "velocity")
+        x = mu * velocity + updates[w]
+        updates[velocity] = x - w
+        updates[w] = x
+    return checked(updates)
 
 
-def _positive(name, value):
-    """Refuse a number <= 0 (symbolic values pass unchecked)."""
-    if isinstance(value, numbers.Real) and not value > 0:
-        raise ConfigError(f"{name} must be positive, got {value}")
+def apply_nesterov_momentum(updates, params, momentum=0.9):
+    """Add Nesterov momentum to the update of each of ``params`` (Lasagne's ``apply_nesterov_momentum``)::
+
+        x        = momentum · velocity + updates[w] - w
+        velocity ← x
+        w        ← momentum · x + updates[w]
+    """
+    fraction("momentum", momentum)
+    updates = OrderedDict(updates)
+    for w in params:
+        mu, velocity = as_dtype(momentum, w.dtype), state_like(w, "velocity")
+        x = mu * velocity + updates[w] - w
+        updates[velocity] = x
+        updates[w] = mu * x + updates[w]
+    return checked(updates)
 
 
 def momentum(grads, params, learning_rate, momentum=0.9):
-    """SGD with momentum::
-
-        velocity ← momentum · velocity - lr · g
-        w        ← w + velocity
-    """
-    _fraction("momentum", momentum)
-    upd_dict = OrderedDict()
-    for w, g in zip(params, grads, strict=True):
-        lr, mu = as_dtype(learning_rate, w.dtype), as_dtype(momentum, w.dtype)
-        velocity = state_like(w, "velocity")
-        upd_dict[velocity] = mu * velocity - lr * g
-        upd_dict[w] = w + upd_dict[velocity]
-    return checked(upd_dict)
+    """SGD with momentum: ``velocity ← momentum · velocity - lr · g``, ``w ← w + velocity``."""
+    return apply_momentum(sgd(grads, params, learning_rate), params, momentum)
 
 
 def nesterov_momentum(grads, params, learning_rate, momentum=0.9):
@@ -93,14 +100,7 @@ def nesterov_momentum(grads, params, learning_rate, momentum=0.9):
         velocity ← momentum · velocity - lr · g
         w        ← w + momentum · velocity - lr · g
     """
-    _fraction("momentum", momentum)
-    upd_dict = OrderedDict()
-    for w, g in zip(params, grads, strict=True):
-        lr, mu = as_dtype(learning_rate, w.dtype), as_dtype(momentum, w.dtype)
-        velocity = state_like(w, "velocity")
-        upd_dict[velocity] = mu * velocity - lr * g
-        upd_dict[w] = w + mu * upd_dict[velocity] - lr * g
-    return checked(upd_dict)
+    return apply_nesterov_momentum(sgd(grads, params, learning_rate), params, momentum)
 
 
 def adagrad(grads, params, learning_rate, epsilon=1e-6):
@@ -109,7 +109,7 @@ def adagrad(grads, params, learning_rate, epsilon=1e-6):
         accu ← accu + g²
         w    ← w - lr · g / sqrt(accu + ε)
     """
-    _positive("epsilon", epsilon)
+    positive("epsilon", epsilon)
     upd_dict = OrderedDict()
     for w, g in zip(params, grads, strict=True):
         lr, eps = as_dtype(learning_rate, w.dtype), as_dtype(epsilon, w.dtype)
@@ -125,8 +125,8 @@ def rmsprop(grads, params, learning_rate, rho=0.9, epsilon=1e-6):
         accu ← ρ · accu + (1 - ρ) · g²
         w    ← w - lr · g / sqrt(accu + ε)
     """
-    _fraction("rho", rho)
-    _positive("epsilon", epsilon)
+    fraction("rho", rho)
+    positive("epsilon", epsilon)
     upd_dict = OrderedDict()
     for w, g in zip(params, grads, strict=True):
         lr, eps = as_dtype(learning_rate, w.dtype), as_dtype(epsilon, w.dtype)
@@ -147,9 +147,9 @@ def adam(grads, params, learning_rate, beta1=0.9, beta2=0.999, epsilon=1e-8):
 
     The step counter ``t`` is one int64 state variable named ``"adam.t"``.
     """
-    _fraction("beta1", beta1)
-    _fraction("beta2", beta2)
-    _positive("epsilon", epsilon)
+    fraction("beta1", beta1)
+    fraction("beta2", beta2)
+    positive("epsilon", epsilon)
     t = state_variable("adam.t", (), "int64")
     upd_dict = OrderedDict([(t, t + 1)])
     for w, g in zip(params, grads, strict=True):
@@ -164,7 +164,3 @@ def adam(grads, params, learning_rate, beta1=0.9, beta2=0.999, epsilon=1e-8):
 
 
 OPTIMIZERS = {f.__name__: f for f in (sgd, momentum, nesterov_momentum, adagrad, rmsprop, adam)}
-
-# Keras 1's default learning rates, a good first guess for each optimiser.
-DEFAULT_LEARNING_RATES = {"sgd": 0.01, "momentum": 0.01, "nesterov_momentum": 0.01,
-                          "adagrad": 0.01, "rmsprop": 0.001, "adam": 0.001}

@@ -4,7 +4,7 @@ import pytest
 from cellcheck import np_gru, np_gru_combined, np_lstm, np_scan, np_simple_rnn, randomise, run, values
 from symrnn.cells import GRU, LSTM, GRUCombined, SimpleRNN
 from symrnn.errors import ConfigError
-from symrnn.gradcheck import gradcheck
+from symrnn.gradient_check import gradcheck
 
 N_IN, H, T, B = 3, 4, 5, 2
 

@@ -12,7 +12,7 @@ from symrnn import data
 from symrnn.backend import default_mode
 from symrnn.cells import LSTM, Cell, Stacked
 from symrnn.generate import greedy_text
-from symrnn.gradcheck import gradcheck
+from symrnn.gradient_check import gradcheck
 from symrnn.layers import Dense, OneHot, Recurrent, RecurrentDropout
 from symrnn.losses import sparse_categorical_crossentropy
 from symrnn.recurrent import scan_cell
@@ -94,7 +94,7 @@ def test_trains_and_samples():
     x, y = data.lesson_windows(idx, 6)
     rng = np.random.default_rng(11)
     cell = MGU(len(vocab), 8, rng=rng)
-    encoder, output = OneHot(len(vocab), "float32"), Dense(8, len(vocab), rng=rng, dtype="float32")
+    encoder, output = OneHot(len(vocab), dtype="float32"), Dense(8, len(vocab), rng=rng, dtype="float32")
     params = [*cell.params, *output.params]
     inp, outp = pt.imatrix("inp"), pt.imatrix("outp")
     h0 = pt.matrix("h0", dtype="float32")

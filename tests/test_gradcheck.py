@@ -1,4 +1,4 @@
-"""symrnn.gradcheck: pytensor.grad vs NumPy BPTT vs finite differences, for every kind of cell.
+"""symrnn.gradcheck (symrnn.gradient_check): pytensor.grad vs NumPy BPTT vs finite differences, for every kind of cell.
 
 Compiling the check costs a few seconds per cell and does not depend on the shapes or data, so
 each cell's ``GradientCheck`` is compiled once per module and run on many problems.
@@ -20,11 +20,12 @@ from hypothesis import strategies as st
 from pytensor.gradient import grad_scale
 
 import symrnn
-from symrnn import cells, init, reference
+from symrnn import cells, init, reference, registry
 from symrnn.cli import main
-from symrnn.errors import ConfigError
+from symrnn.errors import CellError, ConfigError
+from symrnn.gradient_report import PAIRS, TOLERANCES, GradientCheckReport
 
-gc = importlib.import_module("symrnn.gradcheck")  # the module (``symrnn.gradcheck`` is callable)
+gc = importlib.import_module("symrnn.gradient_check")
 ROOT = pathlib.Path(__file__).parent.parent
 
 
@@ -71,14 +72,14 @@ def assert_far_under_tolerance(report, factor=10):
     assert report.passed, report.table()
     for name, errs in report.errors.items():
         for pair, err in errs.items():
-            assert err * factor <= gc.TOLERANCES[pair], (name, pair, err)
+            assert err * factor <= TOLERANCES[pair], (name, pair, err)
 
 
 @pytest.mark.parametrize("name", CHECKS)
 @pytest.mark.parametrize("T,B", [(1, 1), (4, 3)])
 def test_three_way_agreement(name, T, B):
     report = compiled(name)(seq_len=T, batch_size=B, seed=T + B)
-    assert report.pairs == list(gc.PAIRS)
+    assert report.pairs == list(PAIRS)
     assert_far_under_tolerance(report)
 
 
@@ -99,7 +100,7 @@ def test_report_lists_every_value_with_its_shape():
         assert text in table
     as_json = json.loads(json.dumps(report.as_dict()))
     assert as_json["passed"] is True
-    assert set(as_json["errors"]["c0"]) == set(gc.PAIRS)
+    assert set(as_json["errors"]["c0"]) == set(PAIRS)
 
 
 def test_a_wrong_reference_gradient_fails(monkeypatch):
@@ -136,7 +137,7 @@ def test_user_cell_with_a_wrong_symbolic_gradient_fails():
 
 def test_stack_with_a_user_cell_has_no_twin_but_is_checked():
     stack = cells.Stacked([cells.GRU(2, 3, dtype="float64"), Gated(3, 2, dtype="float64")])
-    assert gc.reference_twin(stack) is None
+    assert registry.reference_twin(stack) is None
     report = gc.gradcheck(stack, seq_len=2, batch_size=2, mask=True)
     assert report.pairs == ["grad_vs_fd"] and "l1.G" in report.errors and "l1.h0" in report.errors
     assert_far_under_tolerance(report)
@@ -147,8 +148,8 @@ def test_subclass_changing_step_gets_no_twin():
         def step(self, x, h, W_h, b_h, W_x, b_x):
             return 2 * super().step(x, h, W_h, b_h, W_x, b_x)
 
-    assert gc.reference_twin(Doubled(2, 3)) is None
-    assert isinstance(gc.reference_twin(cells.SimpleRNN(2, 3, "tanh")), reference.SimpleRNN)
+    assert registry.reference_twin(Doubled(2, 3)) is None
+    assert isinstance(registry.reference_twin(cells.SimpleRNN(2, 3, "tanh")), reference.SimpleRNN)
 
 
 def test_float32_cell_is_checked_in_float64_and_left_untouched():
@@ -167,8 +168,8 @@ def test_mismatched_twin_is_refused():
         gc.GradientCheck(cells.SimpleRNN(2, 3, dtype="float64"), twin=reference.LSTM())
 
 
-def test_symrnn_gradcheck_is_callable_and_import_symrnn_needs_no_pytensor():
-    assert callable(symrnn.gradcheck) and symrnn.gradcheck.GradientCheck is gc.GradientCheck
+def test_symrnn_gradcheck_is_the_function_and_import_symrnn_needs_no_pytensor():
+    assert symrnn.gradcheck is gc.gradcheck
     code = "import sys, symrnn; assert 'pytensor' not in sys.modules, 'pytensor imported'"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr
@@ -184,30 +185,30 @@ def test_cli_gradcheck_passes_in_seconds(cell, capsys):
     assert status == 0 and result["passed"] is True
     assert "PASSED" in "\n".join(lines[:-1])
     for name, errs in result["errors"].items():
-        assert set(errs) == set(gc.PAIRS)
+        assert set(errs) == set(PAIRS)
         for pair, err in errs.items():
             assert err * 10 <= result["tolerances"][pair], (name, pair, err)
     assert seconds < 60, f"gradcheck --cell {cell} took {seconds:.0f} s"
 
 
 def test_cli_gradcheck_exits_non_zero_on_failure(monkeypatch, capsys):
-    failing = gc.GradcheckReport("a failing check", {"W_h": (2, 2)},
+    failing = GradientCheckReport("a failing check", {"W_h": (2, 2)},
                                  {"W_h": {"grad_vs_bptt": 0.5, "bptt_vs_fd": 1e-9, "grad_vs_fd": math.nan}})
-    monkeypatch.setattr(gc, "check_builtin", lambda *args, **kwargs: failing)
+    monkeypatch.setattr(gc, "check_cell", lambda *args, **kwargs: failing)
     assert main(["gradcheck", "--cell", "rnn", "--json"]) != 0
     out = capsys.readouterr().out.strip().splitlines()
     assert json.loads(out[-1]) == {"title": "a failing check", "shapes": {"W_h": [2, 2]},
-                                   "tolerances": gc.TOLERANCES, "passed": False,
+                                   "tolerances": TOLERANCES, "passed": False,
                                    "errors": {"W_h": {"grad_vs_bptt": 0.5, "bptt_vs_fd": 1e-9,
                                                       "grad_vs_fd": None}}}
     assert "FAILED: W_h grad_vs_bptt 5.0e-01; W_h grad_vs_fd nan" in "\n".join(out)
 
 
-def test_check_builtin_refuses_bad_names():
+def test_check_cell_refuses_bad_names():
     with pytest.raises(ConfigError, match="unknown cell"):
-        gc.check_builtin("transformer")
+        gc.check_cell("transformer")
     with pytest.raises(ConfigError, match="rnn cell only"):
-        gc.check_builtin("lstm", activation="tanh")
+        gc.check_cell("lstm", activation="tanh")
 
 
 def test_lesson7_numpy_rnn_learns_like_pytensor(tmp_path, capsys):

@@ -6,7 +6,7 @@ import pytensor
 import pytensor.tensor as pt
 import pytest
 
-from symrnn import updates
+from symrnn import registry, updates
 from symrnn.backend import default_mode
 from symrnn.errors import ConfigError
 
@@ -139,4 +139,4 @@ def test_one_gradient_per_parameter():
 
 
 def test_every_optimizer_is_registered_with_a_default_learning_rate():
-    assert set(updates.OPTIMIZERS) == set(REFERENCES) | {"sgd"} == set(updates.DEFAULT_LEARNING_RATES)
+    assert set(updates.OPTIMIZERS) == set(REFERENCES) | {"sgd"} == set(registry.OPTIMIZERS)

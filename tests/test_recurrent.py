@@ -5,7 +5,7 @@ import pytest
 
 from symrnn.backend import default_mode
 from symrnn.cells import Cell, SimpleRNN
-from symrnn.errors import ConfigError, ShapeError
+from symrnn.errors import ConfigError, DtypeError, ShapeError
 from symrnn.recurrent import scan_cell
 
 
@@ -98,7 +98,7 @@ def test_wrong_initial_state_count_and_dtype():
     x = pt.tensor3("x", dtype="float64")
     with pytest.raises(ShapeError, match="initial states"):
         scan_cell(cell, x, [pt.matrix(dtype="float64"), pt.matrix(dtype="float64")])
-    with pytest.raises(ShapeError, match="float32"):
+    with pytest.raises(DtypeError, match="float32"):
         scan_cell(cell, x, [pt.matrix(dtype="float32")])
 
 
@@ -115,7 +115,7 @@ class Upcasting(Cell):
 
 def test_upcast_in_step_is_named():
     cell = Upcasting(3, 2, dtype="float32")
-    with pytest.raises(ShapeError, match="state 'h' as float64"):
+    with pytest.raises(DtypeError, match="state 'h' as float64"):
         scan_cell(cell, pt.tensor3("x", dtype="float32"))
 
 
@@ -163,9 +163,9 @@ def inner_dots(outputs):
 
 @pytest.mark.parametrize("kind", ["rnn", "gru", "lstm"])
 def test_built_in_cells_multiply_the_input_before_the_loop(kind):
-    from symrnn.model import make_cell
+    from symrnn.registry import make_cell
 
-    cell = make_cell(kind, 5, 4, "relu", "float64", np.random.default_rng(0))
+    cell = make_cell(kind, 5, 4, dtype="float64", rng=np.random.default_rng(0))
     out, _ = scan_cell(cell, pt.tensor3("x", dtype="float64"))
     recurrent_products = {"rnn": 1, "gru": 3, "lstm": 1}[kind]  # h·W_h only (GRU: one per gate)
     assert inner_dots(out) == [recurrent_products]

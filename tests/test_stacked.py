@@ -7,7 +7,7 @@ from cellcheck import np_gru, np_lstm, np_scan, np_simple_rnn, randomise, run, v
 from symrnn.backend import default_mode
 from symrnn.cells import GRU, LSTM, SimpleRNN, Stacked
 from symrnn.errors import ConfigError
-from symrnn.gradcheck import gradcheck
+from symrnn.gradient_check import gradcheck
 from symrnn.recurrent import _SCAN_KWARGS
 
 

@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 from hypothesis import given, strategies as st
 
-from symrnn.data import MixIterator, lesson_windows, minibatches, stateful_batches
-from symrnn.errors import DataError, ShapeError
+from symrnn.data import lesson_windows, minibatches, stateful_batches
+from symrnn.errors import DataError
 
 
 @given(length=st.integers(2, 400), batch_size=st.integers(1, 9), seq_len=st.integers(1, 9))
@@ -69,43 +69,3 @@ def test_minibatches_are_shuffled_reproducibly():
 def test_minibatches_check_shapes_when_called():
     with pytest.raises(DataError, match="same"):
         minibatches(np.zeros((4, 3)), np.zeros((4, 2)), 2, np.random.default_rng(0))
-
-
-def counting_batches(start, batch_size, seq_len=2):
-    """An endless iterator of (T, B) batches whose columns are numbered start, start+1, ..."""
-    column = start
-    while True:
-        x = np.tile(np.arange(column, column + batch_size), (seq_len, 1))
-        yield x, -x
-        column += batch_size
-
-
-def test_mix_iterator_takes_counts_items_from_each_in_order():
-    mix = MixIterator([counting_batches(0, 3), counting_batches(100, 2)], counts=[2, 1])
-    for k in range(3):
-        x, y = next(mix)
-        assert x.shape == (2, 3 * 2 + 2 * 1)
-        expected = [*range(6 * k, 6 * k + 6), *range(100 + 2 * k, 100 + 2 * k + 2)]
-        np.testing.assert_array_equal(x[0], expected)
-        np.testing.assert_array_equal(y, -x)
-
-
-def test_mix_iterator_defaults_to_the_lessons_one_batch_each_and_stops_with_the_shortest():
-    short = [(np.zeros((1, 4)), np.zeros((1, 4)))] * 2
-    mixed = list(MixIterator([counting_batches(0, 4, seq_len=1), short]))
-    assert len(mixed) == 2 and all(x.shape == (1, 8) for x, _ in mixed)
-
-
-def test_mix_iterator_along_the_lessons_batch_axis():
-    rows = MixIterator([iter([(np.ones((3, 5)),)] * 2), iter([(np.zeros((1, 5)),)])], batch_axis=0)
-    (x,) = next(rows)
-    assert x.shape == (4, 5) and x[:3].all() and not x[3].any()
-
-
-def test_mix_iterator_errors_are_named():
-    with pytest.raises(DataError, match="one count per iterator"):
-        MixIterator([iter([]), iter([])], counts=[1])
-    with pytest.raises(DataError, match="positive integer"):
-        MixIterator([iter([])], counts=[0])
-    with pytest.raises(ShapeError, match=r"cannot join.*\(2, 3\).*\(4, 1\)"):
-        next(MixIterator([iter([(np.ones((2, 3)),)]), iter([(np.ones((4, 1)),)])]))

@@ -8,7 +8,10 @@ from symrnn.cells import LSTM, Cell, Stacked
 from symrnn.errors import ShapeError, TrainingDiverged
 from symrnn.generate import next_char_predictions
 from symrnn.model import CharRNN
-from symrnn.train import StreamBatches, Trainer, WindowBatches, evaluate, evaluate_positions, fit
+from symrnn.data import StreamBatches, WindowBatches
+from symrnn.evaluate import evaluate, evaluate_positions
+from symrnn.fit import fit
+from symrnn.train import Trainer
 
 NIETZSCHE = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "nietzsche.txt")
 TEXT = "abcabcabd " * 60
@@ -109,12 +112,12 @@ def test_stateful_fit_carries_the_state_and_resets_each_epoch():
     trainer = small_trainer()
     inputs, targets = data.stateful_batches(np.arange(1, 6).repeat(20) % 6, batch_size=2, seq_len=5)
     seen = []
-    real_step = trainer.fast_train_step
+    real_step = trainer.unchecked_train_step
 
     def spy(x, y, lr, states):
         seen.append([s.copy() for s in states])
         return real_step(x, y, lr, states)
-    trainer.fast_train_step = spy
+    trainer.unchecked_train_step = spy
     n = inputs.shape[0]
     result = fit(trainer, StreamBatches(inputs, targets), steps=n + 2, lr=0.01)
     assert not np.any(seen[0][0]) and np.any(seen[1][0])   # zeros first, then carried

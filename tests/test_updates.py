@@ -6,7 +6,7 @@ import pytensor.tensor as pt
 import pytest
 
 from symrnn.backend import default_mode
-from symrnn.errors import ShapeError
+from symrnn.errors import DtypeError
 from symrnn.model import CharRNN
 from symrnn.updates import checked, sgd
 
@@ -46,5 +46,5 @@ def test_python_float_learning_rate_does_not_upcast():
 
 def test_upcasting_update_is_refused():
     w = pytensor.shared(np.ones(3, dtype="float32"), name="w")
-    with pytest.raises(ShapeError, match="'w'.*float64"):
+    with pytest.raises(DtypeError, match="'w'.*float64"):
         checked(OrderedDict([(w, w - pt.dscalar("lr"))]))

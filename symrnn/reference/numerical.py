@@ -29,7 +29,10 @@ def numerical_gradients(f, arrays, epsilon=EPSILON):
     return grads
 
 
-def relative_error(a, b, floor=np.finfo(np.float64).tiny):
+TINY = np.finfo(np.float64).tiny  # the smallest positive normal float64
+
+
+def relative_error(a, b, floor=TINY):
     """max over elements of |a − b| / max(|a| + |b|, floor), in float64 (0 for empty arrays).
 
     ``floor`` keeps 0/0 (both gradients exactly zero) at 0; raise it to ignore elements whose

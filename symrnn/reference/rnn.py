@@ -17,6 +17,10 @@ class SimpleRNN(ReferenceCell):
         self.activation = activation
         self.act, self.act_backward = ACTIVATIONS[activation]
 
+    @classmethod
+    def from_cell(cls, cell):
+        return cls(cell.activation_name)
+
     def step(self, p, x, h):
         z = x @ p["W_x"] + p["b_x"] + h @ p["W_h"] + p["b_h"]   # (1) pre-activation
         h_new = self.act(z)                                       # (2)

@@ -1,0 +1,32 @@
+"""Held-out loss: mean cross-entropy in nats per character, from a trainer's deterministic predictions."""
+import numpy as np
+
+
+def evaluate_positions(trainer, inputs, targets, batch_size=512):
+    """Mean cross-entropy (nats) at each window position, (T,), over (n_windows, T) windows from h0 = 0."""
+    total = np.zeros(inputs.shape[1])
+    for start in range(0, len(inputs), batch_size):
+        x, y = inputs[start:start + batch_size].T, targets[start:start + batch_size].T
+        probs, _ = trainer.predict(x, None)
+        total += _nll(probs, y).sum(axis=1)
+    return total / len(inputs)
+
+
+def evaluate(trainer, inputs, targets, batch_size=512):
+    """Mean cross-entropy in nats per character of (n_windows, T) windows, each from h0 = zeros."""
+    return float(evaluate_positions(trainer, inputs, targets, batch_size).mean())
+
+
+def evaluate_stream(trainer, inputs, targets):
+    """Mean cross-entropy per character of stateful batches (n_batches, T, B), state carried."""
+    states, total = None, 0.0
+    for x, y in zip(inputs, targets):
+        probs, states = trainer.predict(x, states)
+        total += _nll(probs, y).sum()
+    return total / inputs.size
+
+
+def _nll(probs, targets):
+    """-log probs[targets] elementwise: probs (T, B, V), targets (T, B) → (T, B)."""
+    picked = np.take_along_axis(probs, targets[..., None], axis=-1)[..., 0]
+    return -np.log(np.maximum(picked, np.finfo(probs.dtype).tiny))

@@ -1,0 +1,120 @@
+"""What symrnn has built in, by name, and how a cell is found from a name.
+
+``CELLS`` maps each built-in cell's name to its class and its NumPy twin (``symrnn.reference``),
+written as import paths ``"module.path:Name"``: the model, the gradient check and the command
+line all read this one table, and parsing the command line imports no PyTensor. A cell of your
+own is named the same way, ``"module.path:ClassName"`` (a ``Cell`` subclass or a factory
+function returning a cell), and a checkpoint records that path to import it again.
+
+``OPTIMIZERS`` maps each optimiser of ``symrnn.updates`` to Keras 1's default learning rate.
+"""
+import functools
+import importlib
+import inspect
+import json
+from dataclasses import dataclass
+
+from symrnn.errors import CellError
+
+
+@dataclass(frozen=True)
+class BuiltinCell:
+    """A built-in cell: the import paths of its class and of its NumPy twin."""
+
+    cell: str
+    twin: str
+
+
+CELLS = {
+    "rnn": BuiltinCell("symrnn.cells:SimpleRNN", "symrnn.reference:SimpleRNN"),
+    "gru": BuiltinCell("symrnn.cells:GRU", "symrnn.reference:GRU"),
+    "gru_combined": BuiltinCell("symrnn.cells:GRUCombined", "symrnn.reference:GRUCombined"),
+    "lstm": BuiltinCell("symrnn.cells:LSTM", "symrnn.reference:LSTM"),
+}
+
+OPTIMIZERS = {"sgd": 0.01, "momentum": 0.01, "nesterov_momentum": 0.01, "adagrad": 0.01,
+              "rmsprop": 0.001, "adam": 0.001}
+
+
+def import_object(path):
+    """The object named by ``"module.path:Name"`` (``Name`` may be dotted: ``Outer.Inner``)."""
+    module_name, _, name = path.partition(":")
+    if not module_name or not name:
+        raise CellError(f"unknown cell {path!r}: give a built-in cell ({', '.join(CELLS)}) or "
+                        f"module.path:ClassName")
+    try:
+        found = importlib.import_module(module_name)
+    except ImportError as err:
+        raise CellError(f"cannot import cell {path!r}: {err} (is its folder on PYTHONPATH?)") from None
+    for part in name.split("."):
+        found = getattr(found, part, None)
+        if found is None:
+            raise CellError(f"cannot import cell {path!r}: module {module_name!r} has no {name!r}")
+    return found
+
+
+def cell_factory(cell):
+    """The callable that constructs ``cell``: a built-in name, an import path, or a class or factory."""
+    if isinstance(cell, str):
+        return import_object(CELLS[cell].cell if cell in CELLS else cell)
+    if callable(cell):
+        return cell
+    raise CellError(f"a cell is given by name, import path, Cell subclass or factory, not {cell!r}")
+
+
+def describe_cell(cell):
+    """``(path, options)``: how a checkpoint records ``cell`` to build it again.
+
+    A built-in name or an import path is kept as it is. A class or a module-level function is
+    recorded by its import path; a ``functools.partial`` of one by that path and its keyword
+    arguments, which must be JSON values.
+    """
+    if isinstance(cell, str):
+        return cell, {}
+    if isinstance(cell, functools.partial):
+        path, options = describe_cell(cell.func)
+        if cell.args:
+            raise CellError(f"cell factory {cell!r} binds positional arguments; bind keywords only "
+                            f"(n_in and n_hidden come first)")
+        try:
+            options = {**options, **json.loads(json.dumps(cell.keywords))}
+        except (TypeError, ValueError):
+            raise CellError(f"cell factory {cell!r} binds options a checkpoint cannot record (only "
+                            f"JSON values); write a module-level factory function instead") from None
+        return path, options
+    module, name = getattr(cell, "__module__", None), getattr(cell, "__qualname__", None)
+    if module is None or name is None:
+        raise CellError(f"cannot name cell factory {cell!r}: give a class, a function or a functools.partial")
+    return f"{module}:{name}", {}
+
+
+def make_cell(cell, n_in, n_hidden, *, dtype, rng, **options):
+    """``cell`` (anything ``cell_factory`` accepts), built as ``factory(n_in, n_hidden, dtype=, rng=, **options)``."""
+    from symrnn.cells import Cell
+
+    factory = cell_factory(cell)
+    try:
+        inspect.signature(factory).bind(n_in, n_hidden, dtype=dtype, rng=rng, **options)
+    except TypeError as err:
+        raise CellError(f"cell {describe_cell(cell)[0]!r} cannot be built as (n_in, n_hidden, dtype=, rng="
+                        f"{''.join(', ' + k + '=' for k in options)}): {err}; pass a factory that "
+                        f"supplies its other arguments") from None
+    except ValueError:  # no signature to inspect (a builtin): let the call say
+        pass
+    made = factory(n_in, n_hidden, dtype=dtype, rng=rng, **options)
+    if not isinstance(made, Cell):
+        raise CellError(f"cell factory {describe_cell(cell)[0]!r} returned {type(made).__name__}, not a Cell")
+    return made
+
+
+def reference_twin(cell):
+    """The NumPy twin of a built-in cell (or a stack of them), by exact class; None otherwise."""
+    from symrnn.cells import Stacked
+
+    if type(cell) is Stacked:
+        layers = [reference_twin(layer) for layer in cell.cells]
+        return None if None in layers else import_object("symrnn.reference:Stacked")(layers)
+    for entry in CELLS.values():
+        if type(cell) is import_object(entry.cell):
+            return import_object(entry.twin).from_cell(cell)
+    return None
