@@ -1,27 +1,30 @@
-"""A cell of your own — the Minimal Gated Unit — gradient-checked, trained on text and sampled.
+"""A cell of your own — the Minimal Gated Unit — with its NumPy twin, gradient-checked three ways,
+trained on text and sampled.
 
     python examples/custom_cell.py --text nietzsche.txt --steps 300
+    PYTHONPATH=examples symrnn train --cell custom_cell:MGU --embedding 32 --optimizer adam
+    PYTHONPATH=examples symrnn gradcheck --cell custom_cell:MGU --twin custom_cell:MGUTwin
 
 The MGU (Zhou, Wu, Zhang & Zhou 2016) is a GRU with one gate doing the reset and update jobs.
 Writing it takes what every built-in cell takes: parameters declared with ``add_param`` and a
 ``step``. Scan over batches of sequences, masks, stacking, dropout, gradient checks, training
-and sampling then come from symrnn, as they do for ``GRU`` and ``LSTM``.
+and sampling then come from symrnn, as they do for ``GRU`` and ``LSTM``. ``MGUTwin`` is optional:
+the same step in NumPy with its backward written out, so the gradient check can compare
+``pytensor.grad`` with a second analytic gradient (docs/gradcheck.md, "A NumPy twin").
 """
 import argparse
 
 import numpy as np
-import pytensor
 import pytensor.tensor as pt
 
 from symrnn import data, init
-from symrnn.backend import CompiledFunction
 from symrnn.cells import Cell
+from symrnn.fit import fit
 from symrnn.generate import sample_text
 from symrnn.gradient_check import gradcheck
-from symrnn.layers import Dense, Embedding
-from symrnn.losses import sparse_categorical_crossentropy
-from symrnn.recurrent import scan_cell
-from symrnn.updates import adam
+from symrnn.model import CharRNN
+from symrnn.reference import ReferenceCell
+from symrnn.train import Trainer
 
 
 class MGU(Cell):
@@ -45,7 +48,41 @@ class MGU(Cell):
         return (1 - f) * h + f * h_new
 
 
-def main():
+class MGUTwin(ReferenceCell):
+    """The MGU's step in NumPy, forward and backward: x (B, n_in), h (B, H), ``p`` the parameters by name."""
+
+    param_names = ("W_xf", "W_hf", "b_f", "W_xh", "W_hh", "b_h")    # as MGU declares them
+
+    def step(self, p, x, h):
+        a_f = x @ p["W_xf"] + h @ p["W_hf"] + p["b_f"]              # (1)
+        f = 1 / (1 + np.exp(-a_f))                                   # (2)
+        fh = f * h                                                   # (3)
+        h_hat = np.tanh(x @ p["W_xh"] + fh @ p["W_hh"] + p["b_h"])   # (4)
+        h_new = (1 - f) * h + f * h_hat                              # (5)
+        return (h_new,), (x, h, f, fh, h_hat)
+
+    def step_backward(self, p, d_new_states, cache, grads):
+        (dh_new,), (x, h, f, fh, h_hat) = d_new_states, cache
+        df = dh_new * (h_hat - h)                                    # (5)
+        dh = dh_new * (1 - f)                                        # (5)
+        da_h = dh_new * f * (1 - h_hat ** 2)                         # (5), (4) through tanh
+        grads["W_xh"] += x.T @ da_h                                  # (4)
+        grads["W_hh"] += fh.T @ da_h                                 # (4)
+        grads["b_h"] += da_h.sum(axis=0)                             # (4)
+        dfh = da_h @ p["W_hh"].T                                     # (4)
+        dx = da_h @ p["W_xh"].T                                      # (4)
+        df += dfh * h                                                # (3)
+        dh += dfh * f                                                # (3)
+        da_f = df * f * (1 - f)                                      # (2)
+        grads["W_xf"] += x.T @ da_f                                  # (1)
+        grads["W_hf"] += h.T @ da_f                                  # (1)
+        grads["b_f"] += da_f.sum(axis=0)                             # (1)
+        dh += da_f @ p["W_hf"].T                                     # (1)
+        dx += da_f @ p["W_xf"].T                                     # (1)
+        return dx, (dh,)
+
+
+def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--text", help="corpus (default: the embedded pydoc topics)")
     parser.add_argument("--steps", type=int, default=300)
@@ -53,44 +90,22 @@ def main():
     parser.add_argument("--seq-len", type=int, default=32)
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--lr", type=float, default=3e-3)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
 
-    # 1. The gradient check: pytensor.grad through scan vs finite differences, in float64.
-    print(gradcheck(MGU(3, 4), mask=True))
+    # 1. The gradient check, in float64: pytensor.grad through scan, the twin's BPTT, finite differences.
+    print(gradcheck(MGU(3, 4), twin=MGUTwin(), mask=True))
 
-    # 2. A character model around it: embedding → MGU, scanned → Dense at every step.
+    # 2. A character model around it (embedding → MGU, scanned → Dense), trained by symrnn's loop.
     text = data.load_text(args.text) if args.text else data.default_corpus()
     vocab = data.Vocabulary.from_text(text)
     x, y = data.lesson_windows(vocab.encode(text), args.seq_len)
-    rng = np.random.default_rng(0)
-    embed = Embedding(len(vocab), 32, rng=rng, dtype="float32")
-    cell = MGU(32, args.hidden, rng=rng)
-    output = Dense(args.hidden, len(vocab), rng=rng, dtype="float32")
-    params = [*embed.params, *cell.params, *output.params]
-
-    inp, outp = pt.imatrix("inp"), pt.imatrix("outp")            # (T, B) character indices
-    h0 = pt.matrix("h0", dtype="float32")
-    hidden, (h_last,) = scan_cell(cell, embed(inp), [h0])
-    logits = output(hidden)
-    loss = sparse_categorical_crossentropy(logits, outp).mean()  # nats per character
-    upd_dict = adam(pytensor.grad(loss, params), params, args.lr)
-    train = CompiledFunction([inp, outp, h0], loss, updates=upd_dict, name="train")
-    predict = CompiledFunction([inp, h0], [pt.special.softmax(logits, axis=-1), h_last], name="predict")
-
-    zeros = np.zeros((args.batch, args.hidden), dtype="float32")
-    for step in range(1, args.steps + 1):
-        rows = rng.integers(0, len(x), size=args.batch)
-        error = train(x[rows].T, y[rows].T, zeros)
-        if step % 50 == 0 or step == args.steps:
-            print(f"step {step}: {error:.3f} nats/char")
+    trainer = Trainer(CharRNN(len(vocab), args.hidden, cell=MGU, embedding=32), "adam", clip=5.0)
+    result = fit(trainer, data.WindowBatches(x, y, args.batch, shuffle=True), steps=args.steps, lr=args.lr,
+                 report_every=50, report=lambda step, error: print(f"step {step}: {error:.3f} nats/char"))
 
     # 3. Sampling: feed the prime, then one character at a time, carrying the state.
-    def next_probs(indices, states):
-        state = states[0] if states else np.zeros((1, args.hidden), dtype="float32")
-        probs, h = predict(indices, state)
-        return probs, [h]
-
-    print(repr(sample_text(next_probs, vocab, text[:20], 200, temperature=0.7, rng=0)))
+    print(repr(sample_text(trainer.predict, vocab, text[:20], 200, temperature=0.7, rng=0)))
+    return result
 
 
 if __name__ == "__main__":

@@ -65,7 +65,7 @@ def main():
     for name, cs, return_sequences, primes in models:
         x, y = data.lesson_windows(idx, cs)          # (n, cs) windows and the same shifted by one
         train, predict = build(name, len(vocab), args.hidden, return_sequences, args.lr, rng)
-        for step in range(args.steps):
+        for _ in range(args.steps):
             rows = rng.integers(0, len(x), size=args.batch)
             targets = y[rows].T if return_sequences else y[rows, -1]
             loss = train(x[rows].T, targets)

@@ -61,7 +61,13 @@ def _add_train(commands):
                     "topics), report the loss in nats/char, and show next-character predictions. "
                     "The defaults are the lesson's Theano RNN: one-hot input, 256 relu units, "
                     "identity W_h, windows of 8, one window per SGD update at lr 0.01.")
-    data = train.add_argument_group("data")
+    _add_data_arguments(train.add_argument_group("data"))
+    _add_model_arguments(train.add_argument_group("model"))
+    _add_training_arguments(train.add_argument_group("training"))
+    _add_output_arguments(train)
+
+
+def _add_data_arguments(data):
     data.add_argument("--text", metavar="PATH", help="training text (default: the embedded corpus)")
     data.add_argument("--encoding", default="latin-1",
                       help="text encoding; latin-1 reads one character per byte (default)")
@@ -71,7 +77,9 @@ def _add_train(commands):
                            "non-overlapping layout; 1 uses every position)")
     data.add_argument("--val-fraction", type=FRACTION, default=0.1,
                       help="held-out tail of the text for val_loss (default 0.1)")
-    model = train.add_argument_group("model")
+
+
+def _add_model_arguments(model):
     model.add_argument("--cell", default="rnn", metavar="NAME", help=CELL_HELP)
     model.add_argument("--layers", type=POSITIVE_INT, default=1, help="stacked cells (default 1)")
     model.add_argument("--hidden", type=POSITIVE_INT, default=256, help="hidden units (default 256)")
@@ -88,7 +96,9 @@ def _add_train(commands):
     model.add_argument("--many-to-one", action="store_true",
                        help="train on the last position only (the lesson's 8-char model)")
     model.add_argument("--seed", type=int, default=0, help="seed for weights and shuffling (default 0)")
-    loop = train.add_argument_group("training")
+
+
+def _add_training_arguments(loop):
     loop.add_argument("--batch-size", type=POSITIVE_INT, default=1,
                       help="windows (or streams, with --stateful) per update (default 1)")
     loop.add_argument("--optimizer", choices=list(OPTIMIZERS), default="sgd")
@@ -108,6 +118,9 @@ def _add_train(commands):
     length.add_argument("--epochs", type=POSITIVE, help="total passes over the training data")
     loop.add_argument("--report-every", type=POSITIVE_INT, default=1000,
                       help="print the mean error (and val loss) every N steps (default 1000)")
+
+
+def _add_output_arguments(train):
     store = train.add_argument_group("checkpoints")
     store.add_argument("--checkpoint", metavar="PATH", help="save the run here (npz + JSON, atomic) "
                        "every --report-every steps and at the end")

@@ -27,9 +27,7 @@ def train(args):
     lr = args.lr or OPTIMIZERS[args.optimizer]
     print(_plan(args, corpus, lr, trainer.mode, start_step if saved else None))
     monitor = _Monitor(trainer, corpus.val, args.stateful)
-    saver = _Saver(trainer, args.checkpoint, {"vocab": corpus.vocab.chars, "optimizer": args.optimizer, "lr": lr,
-                                              "clip": args.clip, "seq_len": args.seq_len,
-                                              "batch_size": args.batch_size, "stateful": args.stateful})
+    saver = _Saver(trainer, args.checkpoint, _run_meta(args, corpus, lr))
     with _interrupt_flag() as interrupted, _progress_bar(args, steps, start_step) as bar:
         result = fit(trainer, corpus.batches, steps=steps, start_step=start_step, states=states,
                      lr=step_decay(lr, args.lr_decay, corpus.batches.steps_per_epoch),
@@ -99,6 +97,12 @@ def _trainer(args, corpus, saved):
     if not saved:
         return trainer, 0, None
     return trainer, saved[1]["step"], trainer.restore(*saved)
+
+
+def _run_meta(args, corpus, lr):
+    """What a checkpoint records of the run besides the model: vocabulary, optimiser, batch layout."""
+    return {"vocab": corpus.vocab.chars, "optimizer": args.optimizer, "lr": lr, "clip": args.clip,
+            "seq_len": args.seq_len, "batch_size": args.batch_size, "stateful": args.stateful}
 
 
 def _plan(args, corpus, lr, mode, resumed_at):

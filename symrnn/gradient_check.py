@@ -28,6 +28,7 @@ from pytensor.graph.replace import graph_replace
 
 from symrnn import reference, registry
 from symrnn.backend import CompiledFunction
+from symrnn.cells import Stacked
 from symrnn.dtypes import CHECK_DTYPE
 from symrnn.errors import CellError, ConfigError
 from symrnn.gradient_report import FLOORS, PAIRS, GradientCheckReport
@@ -73,7 +74,7 @@ def float64_copy(cell):
     """
     twin = copy.copy(cell)
     twin.dtype = CHECK_DTYPE
-    if hasattr(cell, "cells"):
+    if isinstance(cell, Stacked):
         twin.cells = [float64_copy(layer) for layer in cell.cells]
         twin.params = [p for layer in twin.cells for p in layer.params]
     else:

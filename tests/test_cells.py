@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
-
 from cellcheck import np_gru, np_gru_combined, np_lstm, np_scan, np_simple_rnn, randomise, run, values
+
 from symrnn.cells import GRU, LSTM, GRUCombined, SimpleRNN
 from symrnn.errors import ConfigError
 from symrnn.gradient_check import gradcheck

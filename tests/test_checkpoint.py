@@ -7,8 +7,15 @@ import pytensor
 import pytest
 
 from symrnn import checkpoint
-from symrnn.checkpoint import (check_compatible, load_checkpoint, restore_shared, rng_from_state,
-                               rng_state, save_checkpoint, shared_values)
+from symrnn.checkpoint import (
+    check_compatible,
+    load_checkpoint,
+    restore_shared,
+    rng_from_state,
+    rng_state,
+    save_checkpoint,
+    shared_values,
+)
 from symrnn.errors import CheckpointError
 
 

@@ -6,13 +6,15 @@ import pathlib
 import numpy as np
 import pytensor
 import pytensor.tensor as pt
-
+import pytest
 from cellcheck import np_lstm, np_scan, randomise, run, sigmoid, values
+
 from symrnn import data
 from symrnn.backend import default_mode
 from symrnn.cells import LSTM, Cell, Stacked
+from symrnn.errors import CellError
 from symrnn.generate import greedy_text
-from symrnn.gradient_check import gradcheck
+from symrnn.gradient_check import GradientCheck, gradcheck
 from symrnn.layers import Dense, OneHot, Recurrent, RecurrentDropout
 from symrnn.losses import sparse_categorical_crossentropy
 from symrnn.recurrent import scan_cell
@@ -166,3 +168,46 @@ def test_precompute_input_changes_speed_not_the_function():
         np.testing.assert_allclose(run(fast, xs, **kwargs)[0], run(plain, xs, **kwargs)[0], rtol=1e-12)
     report = gradcheck(fast, seq_len=4, batch_size=2, mask=True, seed=14)
     assert report.passed, report.table()
+
+
+def test_the_numpy_twin_of_the_docs_gives_all_three_pairs():
+    report = gradcheck(MGU(3, 4), twin=example.MGUTwin(), seq_len=4, batch_size=2, mask=True, seed=15)
+    assert report.pairs == ["grad_vs_bptt", "bptt_vs_fd", "grad_vs_fd"]
+    assert report.passed, report.table()
+    assert "vs MGUTwin()" in report.title
+
+
+def test_gradcheck_on_data_of_your_choice():
+    check = GradientCheck(MGU(3, 4), twin=example.MGUTwin())
+    data = check.random_data(3, 2, np.random.default_rng(16))
+    data.xs = np.full_like(data.xs, 0.5)                  # e.g. inputs away from a kink of yours
+    report = check(data=data)
+    assert report.passed, report.table()
+    assert "given data" in report.title and report.shapes["h0"] == (2, 4)
+
+
+class ReadsItsWeightFromSelf(Cell):
+    def __init__(self, n_in, n_hidden, **kwargs):
+        super().__init__(n_in, n_hidden, **kwargs)
+        self.W = self.add_param("W", (n_in, n_hidden), init_normal)
+
+    def step(self, x, h, W):
+        return pt.tanh(pt.dot(x, self.W) + h)        # self.W, not the W scan passes
+
+
+def init_normal(rng, shape, dtype):
+    return rng.normal(size=shape).astype(dtype)
+
+
+def test_a_cell_reading_its_parameters_from_self_is_refused_by_the_gradient_check():
+    with pytest.raises(CellError, match="reads 'W' without taking it as an argument"):
+        gradcheck(ReadsItsWeightFromSelf(2, 3))
+
+
+def test_the_example_trains_through_charrnn_and_fit(tmp_path, capsys):
+    text = tmp_path / "text.txt"
+    text.write_text("abcab " * 40)
+    result = example.main(["--text", str(text), "--steps", "60", "--hidden", "8", "--seq-len", "6",
+                           "--batch", "4", "--lr", "0.02"])
+    assert np.mean(result["losses"][-10:]) < np.mean(result["losses"][:10])
+    assert "PASSED" in capsys.readouterr().out

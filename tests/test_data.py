@@ -84,7 +84,7 @@ def test_load_text_errors(tmp_path):
 
 def test_load_text_reads_bytes_as_latin1(tmp_path):
     path = tmp_path / "t.txt"
-    path.write_bytes("café".encode("utf-8"))
+    path.write_bytes("café".encode())
     assert data.load_text(path) == "cafÃ©"
     assert data.load_text(path, "utf-8") == "café"
 

@@ -22,7 +22,7 @@ from pytensor.gradient import grad_scale
 import symrnn
 from symrnn import cells, init, reference, registry
 from symrnn.cli import main
-from symrnn.errors import CellError, ConfigError
+from symrnn.errors import ConfigError
 from symrnn.gradient_report import PAIRS, TOLERANCES, GradientCheckReport
 
 gc = importlib.import_module("symrnn.gradient_check")

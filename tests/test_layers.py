@@ -2,13 +2,12 @@ import numpy as np
 import pytensor
 import pytensor.tensor as pt
 import pytest
-
 from cellcheck import np_lstm, np_scan, randomise, values
+
 from symrnn.backend import default_mode
 from symrnn.cells import GRU, LSTM, Cell, Stacked
 from symrnn.errors import ConfigError
-from symrnn.layers import (BatchNormalization, Dense, Dropout, Embedding, OneHot, Recurrent,
-                           RecurrentDropout)
+from symrnn.layers import BatchNormalization, Dense, Dropout, Embedding, OneHot, Recurrent, RecurrentDropout
 from symrnn.recurrent import scan_cell
 
 

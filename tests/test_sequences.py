@@ -2,8 +2,8 @@
 import numpy as np
 import pytensor
 import pytensor.tensor as pt
-
 from cellcheck import randomise, run
+
 from symrnn.backend import default_mode
 from symrnn.cells import GRU, LSTM
 from symrnn.recurrent import scan_cell

@@ -2,8 +2,8 @@ import numpy as np
 import pytensor
 import pytensor.tensor as pt
 import pytest
-
 from cellcheck import np_gru, np_lstm, np_scan, np_simple_rnn, randomise, run, values
+
 from symrnn.backend import default_mode
 from symrnn.cells import GRU, LSTM, SimpleRNN, Stacked
 from symrnn.errors import ConfigError

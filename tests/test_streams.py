@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from symrnn.data import lesson_windows, minibatches, stateful_batches
 from symrnn.errors import DataError

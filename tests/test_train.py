@@ -5,12 +5,12 @@ import pytest
 
 from symrnn import data
 from symrnn.cells import LSTM, Cell, Stacked
-from symrnn.errors import ShapeError, TrainingDiverged
-from symrnn.generate import next_char_predictions
-from symrnn.model import CharRNN
 from symrnn.data import StreamBatches, WindowBatches
+from symrnn.errors import ShapeError, TrainingDiverged
 from symrnn.evaluate import evaluate, evaluate_positions
 from symrnn.fit import fit
+from symrnn.generate import next_char_predictions
+from symrnn.model import CharRNN
 from symrnn.train import Trainer
 
 NIETZSCHE = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "nietzsche.txt")
@@ -197,3 +197,22 @@ def test_a_float32_model_trains_in_float32_through_every_scan():
     assert len(scans) == 2  # forward and backward
     wide = [v for op in scans for v in op.fgraph.variables if getattr(v.type, "dtype", None) == "float64"]
     assert not wide, f"float64 inside a scan of a float32 model: {wide[:3]}"
+
+
+def test_the_training_graph_is_built_without_compiling_and_lists_the_optimizer_state(tmp_path):
+    from symrnn.checkpoint import load_checkpoint
+    from symrnn.graph import training_graph
+
+    model = CharRNN(6, 5, cell="lstm", dropout=0.2)
+    graph = training_graph(model, "adam", clip=5.0)
+    inp, outp, h0, c0, lr = graph.inputs
+    assert (inp.dtype, outp.dtype, lr.dtype, lr.ndim) == ("int32", "int32", "float32", 0)
+    assert [h0.type.shape, c0.type.shape] == [(None, 5), (None, 5)]
+    assert len(graph.outputs) == 3 and graph.outputs[0].ndim == 0           # error, h, c
+    assert set(model.params) < set(graph.upd_dict)                          # weights, their moments,
+    assert model.random_generators[0] in graph.upd_dict                     # and the dropout generator
+    trainer = Trainer(model, "adam", show_progress=False)
+    trainer.save(str(tmp_path / "ck.npz"), {})
+    assert trainer._train_fn is None                                        # saving compiled nothing
+    arrays, _ = load_checkpoint(str(tmp_path / "ck.npz"))
+    assert "optim.000.adam.t" in arrays and any(key.endswith(".m") for key in arrays)

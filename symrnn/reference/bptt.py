@@ -15,12 +15,17 @@ from symrnn.reference import softmax_ce
 
 
 class ReferenceCell:
-    """The interface of a NumPy twin of a ``symrnn.cells`` cell.
+    """The interface of a NumPy twin of a ``symrnn.cells`` cell (docs/custom_cells.md works one out).
 
-    ``param_names`` and ``state_names`` equal the symbolic cell's. ``step(p, x, *states)``
-    returns ``(new_states, cache)``; ``step_backward(p, d_new_states, cache, grads)`` adds the
-    step's parameter gradients into ``grads`` (in place) and returns ``(dx, d_states)``: the
-    gradients of the step's input and of the previous states.
+    ``param_names`` and ``state_names`` equal the symbolic cell's, in its order; ``output_index``
+    is the position of the output state. Arrays are float64 and always batched: ``x`` (B, n_in),
+    each state (B, size); ``p`` maps parameter names to arrays.
+
+    ``step(p, x, *states)`` returns ``(new_states, cache)``: the tuple of new states in
+    ``state_names`` order and whatever the backward pass needs. ``step_backward(p, d_new_states,
+    cache, grads)`` gets dL/d each new state, *adds* the step's parameter gradients into
+    ``grads[name]`` (in place: every step contributes) and returns ``(dx, d_states)``: the
+    gradients of the step's input (B, n_in) and of the previous states.
     """
 
     param_names = ()
