@@ -134,7 +134,7 @@ def test_a_factory_function_gives_extra_constructor_arguments(user_module, corpu
     ck = str(tmp_path / "ck.npz")
     assert main(["train", "--cell", f"{user_module}:half_memory", "--steps", "3", "--text", corpus,
                  "--hidden", "6", "--checkpoint", ck, *FAST]) == 0
-    assert main(["sample", "--checkpoint", ck, "--length", "5", *FAST]) == 0
+    assert main(["sample", "--checkpoint", ck, "--prime", "the", "--length", "5", *FAST]) == 0
     capsys.readouterr()
 
 
@@ -160,7 +160,7 @@ def test_sample_names_a_cell_it_cannot_import(user_module, corpus, tmp_path, cap
     capsys.readouterr()
     monkeypatch.setattr(sys, "path", [p for p in sys.path if p != str(tmp_path)])
     monkeypatch.delitem(sys.modules, user_module)
-    err = one_line_error(capsys, ["sample", "--checkpoint", ck, *FAST])
+    err = one_line_error(capsys, ["sample", "--checkpoint", ck, "--prime", "the", *FAST])
     assert f"cannot import cell '{user_module}:IndRNN'" in err and "PYTHONPATH" in err
 
 
