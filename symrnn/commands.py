@@ -18,6 +18,7 @@ def train(args):
 
     from symrnn.generate import next_char_predictions
     from symrnn.model import CharRNN
+    from symrnn.report import TrainingReport, default_directory
     from symrnn.train import StreamBatches, Trainer, WindowBatches, evaluate_positions, evaluate_stream, fit
 
     if args.resume and not args.checkpoint:
@@ -71,6 +72,8 @@ def train(args):
         bar.write(f"Error: {error:.3f}  (step {step}"
                   + "".join(f", {k} {v:.3f}" for k, v in (history["val"][-1] or {}).items()) + ")",
                   file=sys.stdout)
+        if page:
+            page.add_sample(step, trainer)
 
     meta = {"vocab": vocab.chars, "optimizer": args.optimizer, "lr": lr, "clip": args.clip,
             "seq_len": args.seq_len, "batch_size": args.batch_size, "stateful": args.stateful}
@@ -79,6 +82,8 @@ def train(args):
         if args.checkpoint:
             trainer.save(args.checkpoint, {**meta, "step": step}, carried)
 
+    probe = args.predict or vocab.decode((val_idx if len(val_idx) else train_idx)[:40])
+    page = None if args.no_report else TrainingReport(args.report or default_directory(), vocab, probe[:12], args.seed)
     interrupted = []
     previous_handler = signal.signal(signal.SIGINT, lambda *_: interrupted.append(True))
     try:
@@ -100,7 +105,6 @@ def train(args):
     last = result["losses"][-args.report_every:]
     summary = {"steps": result["step"], "train_loss": float(np.mean(last)) if last else None,
                "val_loss": None, **(val_loss() or {})}
-    probe = args.predict or vocab.decode((val_idx if len(val_idx) else train_idx)[:40])
     predicted = next_char_predictions(trainer, vocab, probe)
     print(f"\ntrain loss {_fmt(summary['train_loss'])} nats/char, val loss {_fmt(summary['val_loss'])}")
     print("next-character predictions (input, then the model's guess for the following char):")
@@ -108,6 +112,9 @@ def train(args):
     print("  predicted: " + repr(predicted))
     if args.plot:
         _plot(args.plot, history)
+    if page:
+        print("\n" + page.paragraph(trainer))
+        print(f"\nreport: {page.write(trainer, history, probe)}")
     summary.update({
         "chars_per_sec": result["chars"] / result["train_seconds"] if result["train_seconds"] else None,
         "compile_seconds": trainer.compile_seconds, "train_seconds": result["train_seconds"],
@@ -172,3 +179,36 @@ def gradcheck(args):
     if args.json:
         print(json.dumps(report.as_dict()))
     return 0 if report.passed else 1
+
+
+def viz(args):
+    from symrnn import viz as viewer
+
+    if args.checkpoint:
+        path = viewer.checkpoint_page(args.out, args.checkpoint, args.text, mode="FAST_COMPILE")
+    else:
+        path = viewer.toy_page(args.out, args.seed)
+    print(f"wrote {path}: open it in a browser (it needs no network)")
+
+
+def trace(args):
+    from symrnn import trace as tracing
+    from symrnn.model import CharRNN
+    from symrnn.train import Trainer
+
+    if args.checkpoint:
+        from symrnn.viz import load_model
+        model = load_model(args.checkpoint, viewable_only=False)[0]
+    else:
+        model = CharRNN(args.vocab_size, args.hidden, cell=args.cell, layers=args.layers,
+                        embedding=None if args.one_hot else args.embedding)
+    print(tracing.format_trace(model, args.seq_len), end="")
+    if args.graph or args.svg:
+        trainer = Trainer(model, mode=tracing.TRACE_MODE, show_progress=False)
+    if args.graph:
+        print("\nthe compiled training function (pytensor.printing.debugprint):")
+        print(tracing.graph_text(trainer))
+        print("\nthe scan's inner graph: one step of the loop")
+        print(tracing.scan_inner_text(trainer))
+    if args.svg:
+        print(f"\nwrote {tracing.graph_svg(trainer, args.svg)}")
