@@ -16,6 +16,7 @@ import base64
 import html
 import json
 import os
+import re
 from importlib import resources
 
 import numpy as np
@@ -36,7 +37,7 @@ def panel(name, model, chars, indices, *, targets=None, mode=None, kind="char", 
     table = inside.weights(model, mode)
     return {"name": name, "kind": kind, "chars": list(chars), "inputs": [int(i) for i in indices],
             "targets": None if targets is None else [int(i) for i in targets],
-            "activation": model.cell.activation_name,
+            "activation": model.cell.activation_name, "one_hot": not model.encoder.params,
             "labels": labels or {"W_x": "W_x", "W_h": "W_h", "W_y": "W_y"},
             "arrays": {key: _encode(value) for key, value in table.items()}}
 
@@ -56,12 +57,10 @@ def write_page(path, title, sections, extra_html=""):
     """Write the viewer for ``sections`` to ``path`` (with ``extra_html`` above it); returns the path."""
     assets = resources.files("symrnn") / "viz_assets"
     document = json.dumps({"title": title, "sections": sections}).replace("</", "<\\/")
-    page = (assets / "viewer.html").read_text(encoding="utf-8")
-    for key, value in (("{{CSS}}", (assets / "viewer.css").read_text(encoding="utf-8")),
-                       ("{{TITLE}}", html.escape(title)), ("{{EXTRA}}", extra_html),
-                       ("{{DATA}}", document),
-                       ("{{JS}}", (assets / "viewer.js").read_text(encoding="utf-8"))):
-        page = page.replace(key, value)
+    fill = {"CSS": (assets / "viewer.css").read_text(encoding="utf-8"), "TITLE": html.escape(title),
+            "EXTRA": extra_html, "DATA": document, "JS": (assets / "viewer.js").read_text(encoding="utf-8")}
+    template = (assets / "viewer.html").read_text(encoding="utf-8")
+    page = re.sub(r"\{\{(CSS|TITLE|EXTRA|DATA|JS)\}\}", lambda match: fill[match.group(1)], template)  # one pass
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     with open(path, "w", encoding="utf-8") as file:
         file.write(page)

@@ -181,7 +181,7 @@
       this.cells = {};
       this.scales = {};
       for (const [key, label, about] of VECTORS) {
-        if (key === "logits" && this.char) continue;
+        if (this.char && (key === "logits" || key === "x" && spec.one_hot)) continue;  // V-wide rows: shown otherwise
         const cells = el("div", { class: "cells" });
         const row = this.labelled(label, cells);
         row.classList.add("vec");
