@@ -138,10 +138,19 @@ def scan_inner_text(trainer):
     """``debugprint`` of the scan's inner graph alone: one step, as the loop runs it."""
     from pytensor.scan.op import Scan
 
-    fgraph = trainer.train_fn.fn.maker.fgraph
-    scans = [node.op for node in fgraph.toposort() if isinstance(node.op, Scan)]
-    return "\n".join(pytensor.printing.debugprint(op.fgraph if hasattr(op, "fgraph") else op.outputs,
-                                                  file="str", print_type=True) for op in scans[:1])
+    scans = [node for node in trainer.train_fn.fn.maker.fgraph.toposort() if isinstance(node.op, Scan)]
+    node = next(node for node in scans if not str(node.op.name).startswith("grad_of"))  # not the backward loop
+    op = node.op
+    outer_of = op.get_oinp_iinp_iout_oout_mappings()["outer_inp_from_inner_inp"]
+    kinds = [(op.inner_seqs(op.inner_inputs), "this step's slice of a sequence"),
+             (op.inner_sitsot(op.inner_inputs), "the state the step before returned"),
+             (op.inner_non_seqs(op.inner_inputs), "the same at every step")]
+    legend = []
+    for k, inner in enumerate(op.inner_inputs):
+        what = next((label for members, label in kinds if any(inner is m for m in members)), "")
+        outer = node.inputs[outer_of[k]]
+        legend.append(f"  {inner} = {outer.name or outer}: {what}".rstrip(": "))
+    return "\n".join(legend) + "\n" + pytensor.printing.debugprint(op.inner_outputs, file="str", print_type=True)
 
 
 def graph_svg(trainer, path):

@@ -53,8 +53,10 @@ def test_graph_printing_shows_the_training_function_and_the_scan_inner_graph(cap
     compiled, inner = out.split("the scan's inner graph")
     assert "Scan" in compiled and "Inner graphs" in compiled      # the loop, and debugprint's inner section
     assert "W_h" in compiled and "lr" in compiled                 # the shared weights and the learning rate
-    assert re.search(r"Gemm|Dot|Dot22", inner)                      # one step: h(t−1)·W_h inside the loop
-    assert "maximum" in inner                                      # and the relu
+    assert re.search(r"Gemm|Dot", inner)                          # one step: h(t−1)·W_h inside the loop
+    assert re.search(r"i\d = W_h: the same at every step", inner)  # the legend names the shared weights
+    assert "the state the step before returned" in inner
+    assert re.search("maximum", inner, re.IGNORECASE)              # and the relu
 
 
 def test_svg_is_drawn_or_one_line_says_what_is_missing(tmp_path, capsys):
