@@ -46,6 +46,8 @@ def build_parser():
     _add_train(commands)
     _add_sample(commands)
     _add_gradcheck(commands)
+    _add_viz(commands)
+    _add_trace(commands)
     return parser
 
 
@@ -131,6 +133,9 @@ def _add_output_arguments(train):
                      help="show next-character predictions for TEXT (default: held-out text)")
     out.add_argument("--plot", metavar="PNG", help="plot the loss curves (needs matplotlib: "
                      "pip install 'symrnn[plot]')")
+    out.add_argument("--report", metavar="DIR", help="write the report page (loss curves, samples at "
+                     "each report step, the step viewer) to DIR/report.html (default runs/<date-time>/)")
+    out.add_argument("--no-report", action="store_true", help="no report page")
     out.add_argument("--json", action="store_true",
                      help="end with one JSON line: steps, train_loss, val_loss, chars_per_sec, ...")
     out.add_argument("--mode", help="PyTensor mode (default $SYMRNN_MODE or NUMBA)")
@@ -165,6 +170,44 @@ def _add_gradcheck(commands):
     gradcheck.add_argument("--activation", choices=["relu", "tanh"], help="for --cell rnn (default relu)")
     gradcheck.add_argument("--seed", type=int, default=0)
     gradcheck.add_argument("--json", action="store_true", help="end with one JSON line of the errors")
+
+
+def _add_viz(commands):
+    viz = commands.add_parser(
+        "viz", help="write a step-by-step viewer of a model as one HTML page",
+        description="Write one self-contained HTML page (no network needed) that steps through a "
+                    "forward pass: per step the input, U·x, W·h(t-1), the new hidden state and the "
+                    "probabilities, the weights as coloured grids, untrained and trained side by side. "
+                    "Without --checkpoint: the min-char-rnn toy (2 symbols, 3 hidden units), trained "
+                    "on its two tasks in a few seconds.")
+    viz.add_argument("--checkpoint", metavar="PATH", help="a one-layer SimpleRNN training checkpoint "
+                     "(up to 512 hidden units)")
+    viz.add_argument("--text", help="the text the character model reads (default: a sentence, without "
+                     "the characters its vocabulary lacks)")
+    viz.add_argument("--out", metavar="HTML", default="symrnn-viz.html", help="the page (default symrnn-viz.html)")
+    viz.add_argument("--seed", type=int, default=0, help="the toy's initial weights")
+
+
+def _add_trace(commands):
+    trace = commands.add_parser(
+        "trace", help="print the shapes flowing through a model, and its graphs",
+        description="Follow one character through one time step (batch 1), operation by operation, "
+                    "with the shape of each result, in the lesson's names (embedding, flatten, dense_in, "
+                    "dense_hidden, merge, dense_out); then a whole window as symrnn computes it. The "
+                    "default model is lesson 6's returning-sequences model: vocabulary 86, embedding 42, "
+                    "256 relu units.")
+    trace.add_argument("--checkpoint", metavar="PATH", help="trace this model instead")
+    trace.add_argument("--vocab-size", type=POSITIVE_INT, default=86, help="default 86 (Nietzsche's)")
+    trace.add_argument("--hidden", type=POSITIVE_INT, default=256)
+    trace.add_argument("--embedding", type=POSITIVE_INT, default=42, help="default 42 (the lesson's n_fac)")
+    trace.add_argument("--one-hot", action="store_true", help="one-hot input instead of an embedding")
+    trace.add_argument("--cell", choices=["rnn", "gru", "lstm"], default="rnn")
+    trace.add_argument("--layers", type=POSITIVE_INT, default=1)
+    trace.add_argument("--seq-len", type=POSITIVE_INT, default=8, help="the window (default 8, the lesson's cs)")
+    trace.add_argument("--graph", action="store_true", help="also print the compiled training function "
+                       "and the scan's inner graph (PyTensor's debugprint)")
+    trace.add_argument("--svg", metavar="PATH", help="also draw the training graph as SVG (needs pydot "
+                       "and Graphviz)")
 
 
 def main(argv=None):

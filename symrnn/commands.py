@@ -16,7 +16,7 @@ from symrnn.registry import OPTIMIZERS
 
 
 def train(args):
-    """Train a character model, report its loss, show its predictions; checkpoints and resume."""
+    """Train a character model, report its loss, show its predictions; checkpoints, resume, report page."""
     from symrnn.fit import fit
     from symrnn.schedules import step_decay
 
@@ -26,7 +26,7 @@ def train(args):
     steps = args.steps or (math.ceil(args.epochs * corpus.batches.steps_per_epoch) if args.epochs else 5000)
     lr = args.lr or OPTIMIZERS[args.optimizer]
     print(_plan(args, corpus, lr, trainer.mode, start_step if saved else None))
-    monitor = _Monitor(trainer, corpus.val, args.stateful)
+    monitor = _Monitor(trainer, corpus.val, args.stateful, _report_page(args, corpus))
     saver = _Saver(trainer, args.checkpoint, _run_meta(args, corpus, lr))
     with _interrupt_flag() as interrupted, _progress_bar(args, steps, start_step) as bar:
         result = fit(trainer, corpus.batches, steps=steps, start_step=start_step, states=states,
@@ -39,9 +39,10 @@ def train(args):
         print(f"symrnn: interrupted at step {result['step']}; saved to {where}", file=sys.stderr)
         return 130
     summary = monitor.summary(result, args.report_every)
-    _show_predictions(trainer, corpus, args.predict, summary)
+    _show_predictions(trainer, corpus, _probe(args, corpus), summary)
     if args.plot:
         _plot(args.plot, monitor.history)
+    monitor.finish_page(_probe(args, corpus))
     if args.json:
         print(json.dumps({**summary, **_settings(args, corpus, trainer, lr, result)}))
     return 0
@@ -112,11 +113,26 @@ def _plan(args, corpus, lr, mode, resumed_at):
             f"lr {lr:g}; backend {mode}" + (f"; resuming at step {resumed_at}" if resumed_at is not None else ""))
 
 
-class _Monitor:
-    """The held-out loss and the history of reports, printed as the lesson prints its errors."""
+def _probe(args, corpus):
+    """The text whose next characters are shown at the end: ``--predict``, or 40 held-out characters."""
+    return args.predict or corpus.vocab.decode((corpus.val_idx if len(corpus.val_idx) else corpus.train_idx)[:40])
 
-    def __init__(self, trainer, val, stateful):
-        self.trainer, self.val, self.stateful = trainer, val, stateful
+
+def _report_page(args, corpus):
+    """The run's ``report.TrainingReport`` (samples start from the probe's first 12 characters), or None."""
+    from symrnn.report import TrainingReport, default_directory
+
+    if args.no_report:
+        return None
+    return TrainingReport(args.report or default_directory(), corpus.vocab, _probe(args, corpus)[:12], args.seed)
+
+
+class _Monitor:
+    """The held-out loss and the history of reports, printed as the lesson prints its errors; with a
+    ``page`` (``report.TrainingReport``), a sample at every report and the page at the end."""
+
+    def __init__(self, trainer, val, stateful, page=None):
+        self.trainer, self.val, self.stateful, self.page = trainer, val, stateful, page
         self.history = {"step": [], "train_loss": [], "val": []}
 
     def val_loss(self):
@@ -138,6 +154,14 @@ class _Monitor:
             self.history[key].append(value)
         tqdm.write(f"Error: {error:.3f}  (step {step}" + "".join(f", {k} {v:.3f}" for k, v in (val or {}).items())
                    + ")", file=sys.stdout)
+        if self.page:
+            self.page.add_sample(step, self.trainer)
+
+    def finish_page(self, probe):
+        """End the run with a generated paragraph and the report page's path."""
+        if self.page:
+            print("\n" + self.page.paragraph(self.trainer))
+            print(f"\nreport: {self.page.write(self.trainer, self.history, probe)}")
 
     def summary(self, result, report_every):
         last = result["losses"][-report_every:]
@@ -180,10 +204,9 @@ def _progress_bar(args, steps, start_step):
     return tqdm(total=steps, initial=start_step, desc="train", unit="step", disable=args.no_progress, leave=False)
 
 
-def _show_predictions(trainer, corpus, text, summary):
+def _show_predictions(trainer, corpus, probe, summary):
     from symrnn.generate import next_char_predictions
 
-    probe = text or corpus.vocab.decode((corpus.val_idx if len(corpus.val_idx) else corpus.train_idx)[:40])
     predicted = next_char_predictions(trainer, corpus.vocab, probe)
     print(f"\ntrain loss {_fmt(summary['train_loss'])} nats/char, val loss {_fmt(summary['val_loss'])}")
     print("next-character predictions (input, then the model's guess for the following char):")
@@ -259,3 +282,36 @@ def gradcheck(args):
     if args.json:
         print(json.dumps(report.as_dict()))
     return 0 if report.passed else 1
+
+
+def viz(args):
+    from symrnn import viz as viewer
+
+    if args.checkpoint:
+        path = viewer.checkpoint_page(args.out, args.checkpoint, args.text, mode="FAST_COMPILE")
+    else:
+        path = viewer.toy_page(args.out, args.seed)
+    print(f"wrote {path}: open it in a browser (it needs no network)")
+
+
+def trace(args):
+    from symrnn import trace as tracing
+    from symrnn.model import CharRNN
+    from symrnn.train import Trainer
+
+    if args.checkpoint:
+        from symrnn.viz import load_model
+        model = load_model(args.checkpoint, viewable_only=False)[0]
+    else:
+        model = CharRNN(args.vocab_size, args.hidden, cell=args.cell, layers=args.layers,
+                        embedding=None if args.one_hot else args.embedding)
+    print(tracing.format_trace(model, args.seq_len), end="")
+    if args.graph or args.svg:
+        trainer = Trainer(model, mode=tracing.TRACE_MODE, show_progress=False)
+    if args.graph:
+        print("\nthe compiled training function (pytensor.printing.debugprint):")
+        print(tracing.graph_text(trainer))
+        print("\nthe scan's inner graph: one step of the loop")
+        print(tracing.scan_inner_text(trainer))
+    if args.svg:
+        print(f"\nwrote {tracing.graph_svg(trainer, args.svg)}")
