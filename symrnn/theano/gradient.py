@@ -1,7 +1,8 @@
 """``theano.gradient``: PyTensor's gradient functions, which keep Theano's names and semantics.
 
 ``jacobian``/``hessian`` gained a ``vectorize=False`` keyword in PyTensor; its default is
-Theano's scan-based computation.
+Theano's scan-based computation. ``consider_constant(x)`` is ``zero_grad(x)``: ``x`` itself,
+through which gradients are zero.
 """
 
 import pytensor.gradient
@@ -16,12 +17,14 @@ from pytensor.gradient import (
     jacobian,
     zero_grad,
 )
+from pytensor.gradient import zero_grad as consider_constant
 
 from symrnn.theano._missing import missing_names
 
 __all__ = [
     "Lop",
     "Rop",
+    "consider_constant",
     "disconnected_grad",
     "grad",
     "grad_clip",
@@ -31,4 +34,5 @@ __all__ = [
     "zero_grad",
 ]
 
+__path__ = []  # a package to the import system, so missing submodules get the hint below
 __getattr__ = missing_names("theano.gradient", pytensor.gradient)
