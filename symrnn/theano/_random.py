@@ -136,9 +136,7 @@ def redraw_closed_over(result, outer_rngs, scan_inputs):
     ``sequences``, ``outputs_info`` or ``non_sequences``) stay as they are. ``result`` may be
     anything a step returns: a variable, a list, an updates dict, ``until`` conditions.
     """
-    variables, keep = [], set()
-    _map_variables(result, variables.append)
-    _map_variables(scan_inputs, keep.add)
+    variables, keep = list(_variables_in(result)), set(_variables_in(scan_inputs))
     while True:  # each pass replaces the outermost of nested closed-over draws
         fresh = {}
         for node in _apply_nodes(variables, keep):
@@ -166,8 +164,22 @@ def _apply_nodes(variables, keep):
     return seen
 
 
+def _variables_in(result):
+    """The variables in ``result`` (nested lists, tuples, dict values, ``until``), in a fixed order."""
+    if isinstance(result, pytensor.graph.basic.Variable):
+        yield result
+    elif isinstance(result, until):
+        yield result.condition
+    elif isinstance(result, dict):
+        for value in result.values():
+            yield from _variables_in(value)
+    elif isinstance(result, list | tuple):
+        for item in result:
+            yield from _variables_in(item)
+
+
 def _map_variables(result, f):
-    """``result`` with ``f`` applied to every variable in it, in a fixed order."""
+    """``result`` with ``f`` applied to every variable in it, in the order of :func:`_variables_in`."""
     if isinstance(result, pytensor.graph.basic.Variable):
         return f(result)
     if isinstance(result, until):

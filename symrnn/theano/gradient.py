@@ -2,13 +2,12 @@
 
 ``jacobian``/``hessian`` gained a ``vectorize=False`` keyword in PyTensor; its default is
 Theano's scan-based computation. ``consider_constant(x)`` is ``zero_grad(x)``: ``x`` itself,
-through which gradients are zero.
+through which gradients are zero. ``Lop``/``Rop`` are PyTensor's ``pullback``/``pushforward``
+(same arguments; PyTensor deprecates the old names).
 """
 
 import pytensor.gradient
 from pytensor.gradient import (
-    Lop,
-    Rop,
     disconnected_grad,
     grad,
     grad_clip,
@@ -17,6 +16,8 @@ from pytensor.gradient import (
     jacobian,
     zero_grad,
 )
+from pytensor.gradient import pullback as Lop
+from pytensor.gradient import pushforward as Rop
 from pytensor.gradient import zero_grad as consider_constant
 
 from symrnn.theano._missing import missing_names
