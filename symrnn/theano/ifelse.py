@@ -1,11 +1,13 @@
 """``theano.ifelse``: PyTensor's ``ifelse``, which keeps Theano's lazy semantics."""
 
+import importlib
+
 from symrnn.theano._missing import missing_names
 
 try:  # PyTensor >= 3.3 moved it
-    import pytensor.conditional.op as pytensor_ifelse
+    pytensor_ifelse = importlib.import_module("pytensor.conditional.op")
 except ImportError:
-    import pytensor.ifelse as pytensor_ifelse
+    pytensor_ifelse = importlib.import_module("pytensor.ifelse")
 
 IfElse, ifelse = pytensor_ifelse.IfElse, pytensor_ifelse.ifelse
 
