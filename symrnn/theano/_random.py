@@ -103,8 +103,17 @@ class RandomStreams:
         return self._draw(pt.random.normal, avg, std, size=size, dtype=dtype)
 
     def binomial(self, size=None, n=1, p=0.5, ndim=None, dtype="int64", nstreams=None, prob=None):
-        """Successes in ``n`` trials of probability ``p`` (``n=1``: a 0/1 mask, as for dropout)."""
+        """Successes in ``n`` trials of probability ``p`` (``n=1``: a 0/1 mask, as for dropout).
+
+        A float mask (``n=1``) is ``uniform < p`` as Theano's MRG streams made it, selected in
+        ``dtype`` directly: a cast from the integer draw runs element by element in Python in
+        PyTensor's Python linker (``FAST_COMPILE``).
+        """
         p = prob if prob is not None else p
+        if isinstance(n, int) and n == 1 and str(dtype).startswith("float"):
+            shape = size if size is not None else pt.as_tensor_variable(p).shape
+            below_p = pt.lt(self.uniform(shape, dtype=dtype), p)
+            return pt.switch(below_p, np.ones((), dtype), np.zeros((), dtype))
         return self._draw(pt.random.binomial, n, p, size=size, dtype=dtype)
 
     def multinomial(self, size=None, n=1, pvals=None, ndim=None, dtype="int64", nstreams=None):
