@@ -58,7 +58,7 @@ def init_params(options):
 def init_tparams(params):
     tparams = OrderedDict()
     for kk, pp in params.items():
-        tparams[kk] = theano.shared(params[kk], name=kk)
+        tparams[kk] = theano.shared(pp, name=kk)  # edit: pp rather than params[kk] (ruff B007)
     return tparams
 
 
