@@ -29,6 +29,7 @@ _INSTEAD = {
     "conv3d": _NO_CNN,
     "logsoftmax": "use pytensor.tensor.special.log_softmax(x, axis=-1)",
     "ultra_fast_sigmoid": "use nnet.sigmoid (exact)",
+    "scan_utils": "use pytensor.scan.utils",
     "lib": "a no-op for PyTensor (GPU memory settings); delete the line",
     "truncate": "draw normal() and clip it, or use pytensor.tensor.random.truncated_normal",
     "unbroadcast": (

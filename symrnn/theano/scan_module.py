@@ -6,6 +6,7 @@ at every step. ``updates`` (an ``OrderedDict``) holds the random generators' fin
 any updates the step returns; pass it to ``function(updates=...)``.
 """
 
+import importlib
 import inspect
 import warnings
 from collections import OrderedDict
@@ -69,4 +70,4 @@ def foldr(fn, sequences, outputs_info, non_sequences=None, mode=None, name=None)
 
 
 __path__ = []  # a package to the import system, so missing submodules get the hint below
-__getattr__ = missing_names("theano.scan_module", pytensor.scan)
+__getattr__ = missing_names("theano.scan_module", importlib.import_module("pytensor.scan"))

@@ -375,7 +375,7 @@ def unbroadcast(x, *axes):
     PyTensor types cannot forget a length-1 dimension, so that case raises NotProvided.
     """
     x = pt.as_tensor_variable(x)
-    if any(x.type.shape[axis] == 1 for axis in axes):
+    if 1 in [x.type.shape[axis] for axis in axes]:  # (`any` here is T.any)
         raise not_provided("theano.tensor.unbroadcast")
     return x
 
