@@ -31,7 +31,7 @@ _INSTEAD = {
     "ultra_fast_sigmoid": "use nnet.sigmoid (exact)",
     "scan_utils": "use pytensor.scan.utils",
     "lib": "a no-op for PyTensor (GPU memory settings); delete the line",
-    "truncate": "draw normal() and clip it, or use pytensor.tensor.random.truncated_normal",
+    "normal(truncate=True)": "draw normal() without truncate (Theano's truncation redrew beyond 2 std)",
     "unbroadcast": (
         "a PyTensor type cannot forget a length-1 dimension; create the variable without it "
         "(e.g. T.matrix instead of T.row)"

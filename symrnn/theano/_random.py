@@ -19,7 +19,7 @@ import weakref
 import numpy as np
 import pytensor
 import pytensor.tensor as pt
-from pytensor.graph.replace import clone_replace
+from pytensor.graph.replace import graph_replace
 from pytensor.scalar import upcast
 from pytensor.scan.utils import until
 
@@ -157,7 +157,7 @@ def redraw_closed_over(result, outer_rngs, scan_inputs):
                 fresh[node.default_output()] = new_node.default_output()
         if not fresh:
             break
-        variables = clone_replace(variables, replace=fresh)
+        variables = graph_replace(variables, fresh, strict=False)  # rebuilds only what depends on them
     replaced = iter(variables)
     return _map_variables(result, lambda _: next(replaced))
 
