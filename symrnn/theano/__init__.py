@@ -10,73 +10,71 @@ A thin layer: every name forwards to PyTensor, except where Theano's semantics d
 Theano                    PyTensor                       difference kept from Theano
 ========================  =============================  ====================================
 scan(...)                 scan(..., return_updates=...)  always the pair ``(outputs,
-                                                         updates)``; ``updates`` is an
-                                                         OrderedDict, empty unless the step
-                                                         draws random numbers
+map, reduce, foldl, foldr                                updates)``; random draws follow
+                                                         Theano inside the loop
+                                                         (:mod:`.scan_module`)
 function(..., mode=None)  function(..., mode=None)       ``mode=None`` means ``$SYMRNN_MODE``
-                                                         when that is set
-config.device             (removed)                      reads ``"cpu"``; other values raise
+                                                         when set; ``In``/``Param`` defaults
+In(x, value=v),           In (no defaults in 3.x)        defaults filled in by ``function``
+Param(x, default=v)                                      (:mod:`.compile.io`)
+Op                        graph.op.Op                    Theano's ``grad``/``R_op``/
+                                                         ``infer_shape`` (:mod:`.gof`)
+config                    config                         no-op ``warn.*``,
+                                                         ``compute_test_value``; ``device``
+                                                         reads ``"cpu"`` (:mod:`._config`)
+RandomStreams,            (removed)                      :mod:`._random`
+MRG_RandomStreams
 ========================  =============================  ====================================
 
-See :mod:`symrnn.theano.tensor` and :mod:`symrnn.theano.tensor.nnet.nnet` for the rest, and
-docs/theano.md for porting a notebook. Unsupported APIs (``theano.sandbox``, ``conv2d``,
-``shared_randomstreams``, ...) raise :class:`symrnn.theano.NotProvided` saying what to use.
+Unsupported APIs (``conv2d``, pooling, ``sandbox.cuda``, ...) raise :class:`NotProvided` saying
+what to use, at any import form: the import hook of :mod:`._missing` covers ``import`` and
+``from ... import`` of modules and names that do not exist. docs/theano.md lists it all.
 """
 
-import inspect
-import os
-import warnings
-from collections import OrderedDict
-
 import pytensor
-from pytensor import In, Out, shared
+from pytensor import shared
+from pytensor.graph.replace import clone_replace as clone
+from pytensor.tensor import dot
 
-from symrnn.theano import gradient, tensor
+from symrnn.theano import compile, gof, gradient, ifelse, printing, sandbox, scan_module, tensor
 from symrnn.theano._config import config
-from symrnn.theano._missing import NotProvided, missing_names
+from symrnn.theano._missing import NotProvided, install_import_hook, missing_names
+from symrnn.theano.compile import In, Mode, Out, Param, function
+from symrnn.theano.gof import Apply, Constant, Op, Variable
 from symrnn.theano.gradient import grad
+from symrnn.theano.scan_module import foldl, foldr, map, reduce, scan
 
 __all__ = [
+    "Apply",
+    "Constant",
     "In",
+    "Mode",
     "NotProvided",
+    "Op",
     "Out",
+    "Param",
+    "Variable",
+    "clone",
+    "compile",
     "config",
+    "dot",
+    "foldl",
+    "foldr",
     "function",
+    "gof",
     "grad",
     "gradient",
+    "ifelse",
+    "map",
+    "printing",
+    "reduce",
+    "sandbox",
     "scan",
+    "scan_module",
     "shared",
     "tensor",
 ]
 
-_SCAN_TAKES_RETURN_UPDATES = "return_updates" in inspect.signature(pytensor.scan).parameters
-
-
-def function(inputs, outputs=None, mode=None, *args, **kwargs):
-    """``theano.function``: same arguments (``updates`` as a dict or list of pairs, ``givens``,
-    ``allow_input_downcast`` ...); ``mode=None`` means ``$SYMRNN_MODE`` when that is set."""
-    if mode is None:
-        mode = os.environ.get("SYMRNN_MODE") or None
-    return pytensor.function(inputs, outputs, mode, *args, **kwargs)
-
-
-def scan(fn, *args, **kwargs):
-    """``theano.scan``: returns Theano's ``(outputs, updates)`` pair on every PyTensor version.
-
-    ``updates`` holds the random-state updates of a step that draws random numbers (pass it
-    to ``function(updates=...)``), and is empty otherwise.
-    """
-    if _SCAN_TAKES_RETURN_UPDATES:  # PyTensor >= 2.36
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", "Scan return signature", DeprecationWarning)
-            result = pytensor.scan(fn, *args, return_updates=True, **kwargs)
-    else:  # older PyTensor returns the pair; one without scan updates returns outputs alone
-        result = pytensor.scan(fn, *args, **kwargs)
-    if isinstance(result, tuple) and len(result) == 2 and isinstance(result[1], dict):
-        outputs, updates = result
-    else:
-        outputs, updates = result, {}
-    return outputs, OrderedDict(updates)
-
+install_import_hook()
 
 __getattr__ = missing_names("theano", pytensor)

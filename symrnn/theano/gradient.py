@@ -1,13 +1,13 @@
 """``theano.gradient``: PyTensor's gradient functions, which keep Theano's names and semantics.
 
 ``jacobian``/``hessian`` gained a ``vectorize=False`` keyword in PyTensor; its default is
-Theano's scan-based computation.
+Theano's scan-based computation. ``consider_constant(x)`` is ``zero_grad(x)``: ``x`` itself,
+through which gradients are zero. ``Lop``/``Rop`` are PyTensor's ``pullback``/``pushforward``
+(same arguments; PyTensor deprecates the old names).
 """
 
 import pytensor.gradient
 from pytensor.gradient import (
-    Lop,
-    Rop,
     disconnected_grad,
     grad,
     grad_clip,
@@ -16,12 +16,16 @@ from pytensor.gradient import (
     jacobian,
     zero_grad,
 )
+from pytensor.gradient import pullback as Lop
+from pytensor.gradient import pushforward as Rop
+from pytensor.gradient import zero_grad as consider_constant
 
 from symrnn.theano._missing import missing_names
 
 __all__ = [
     "Lop",
     "Rop",
+    "consider_constant",
     "disconnected_grad",
     "grad",
     "grad_clip",
@@ -31,4 +35,5 @@ __all__ = [
     "zero_grad",
 ]
 
+__path__ = []  # a package to the import system, so missing submodules get the hint below
 __getattr__ = missing_names("theano.gradient", pytensor.gradient)

@@ -19,6 +19,17 @@ from symrnn.theano.tensor.nnet.nnet import (
     tanh,
 )
 
-__all__ = ["nnet", *nnet.__all__]
+__all__ = [
+    "binary_crossentropy",
+    "categorical_crossentropy",
+    "elu",
+    "hard_sigmoid",
+    "nnet",
+    "relu",
+    "sigmoid",
+    "softmax",
+    "softplus",
+    "tanh",
+]
 
 __getattr__ = missing_names("theano.tensor.nnet")

@@ -95,4 +95,5 @@ def elu(x, alpha=1):
     return pt.switch(x > 0, x, alpha * pt.expm1(x))
 
 
+__path__ = []  # a package to the import system, so missing submodules get the hint below
 __getattr__ = missing_names("theano.tensor.nnet.nnet")

@@ -1,5 +1,0 @@
-"""``theano.tensor.signal`` (pooling) is not provided: importing it says what to use."""
-
-from symrnn.theano._missing import not_provided
-
-raise not_provided("theano.tensor.signal", module=True)
