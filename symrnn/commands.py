@@ -172,3 +172,9 @@ def gradcheck(args):
     if args.json:
         print(json.dumps(report.as_dict()))
     return 0 if report.passed else 1
+
+
+def bench(args):
+    from symrnn.bench import main
+
+    main(args)
