@@ -55,10 +55,12 @@ def torch_python(requested=None):
     return None
 
 
-def run_worker(python, side, workload, *, seconds, mode=None, updates_per_call=1, hidden=None, env=None):
+def run_worker(python, side, workload, *, seconds, mode=None, updates_per_call=1, hidden=None, threads=0,
+               env=None):
     """One measurement in a fresh process; returns the worker's JSON result (a dict)."""
     command = [python, "-m", "symrnn.bench_workers", side, workload, "--seconds", str(seconds),
-               "--updates-per-call", str(updates_per_call), "--launched-at", repr(time.time())]
+               "--updates-per-call", str(updates_per_call), "--threads", str(threads),
+               "--launched-at", repr(time.time())]
     if mode:
         command += ["--mode", mode]
     if hidden:
@@ -83,19 +85,20 @@ def _cold_env():
             "NUMBA_CACHE_DIR": cache}
 
 
-def benchmark(workloads, *, repeats=3, seconds=5.0, mode=None, updates_per_call=1, hidden=None,
+def benchmark(workloads, *, repeats=3, seconds=5.0, mode=None, updates_per_call=1, hidden=None, threads=0,
               cold=False, torch=None, echo=print):
     """Run the benchmark; returns the JSON-ready result (machine, versions, runs, summary rows).
 
     workloads: names from ``WORKLOADS``; updates_per_call: K > 1 adds a symrnn row per workload
-    with K updates in each compiled call; torch: an interpreter with torch, or None (symrnn only).
+    with K updates in each compiled call; threads: BLAS threads of both sides (0: one per core);
+    torch: an interpreter with torch, or None (symrnn only).
     """
     unknown = sorted(set(workloads) - set(WORKLOADS))
     if unknown:
         raise ConfigError(f"unknown workload(s) {', '.join(unknown)}; choose from {', '.join(WORKLOADS)}")
     variants = [("symrnn", 1)] + ([("symrnn", updates_per_call)] if updates_per_call > 1 else [])
     sides = variants + ([("torch", 1)] if torch else [])
-    options = {"seconds": seconds, "mode": mode, "hidden": hidden}
+    options = {"seconds": seconds, "mode": mode, "hidden": hidden, "threads": threads}
     runs, first_starts, cold_starts, peaks = [], {}, {}, []
     for name in workloads:
         for _, k in variants:
@@ -122,6 +125,7 @@ def benchmark(workloads, *, repeats=3, seconds=5.0, mode=None, updates_per_call=
             for name in workloads for side, k in sides]
     return {"machine": _machine(), "versions": _versions(runs), "backend": mode or _default_mode(),
             "sgemm_gflops": peaks, "sgemm_peak_gflops": peak, "repeats": repeats, "seconds_per_run": seconds,
+            "threads": threads or os.cpu_count(),
             "torch": torch is not None, "rows": rows, "runs": runs}
 
 
@@ -170,7 +174,8 @@ def _default_mode():
 def format_table(result):
     """The result as a Markdown table, one row per workload and side."""
     lines = [f"sgemm peak (NumPy float32 1024², best of the run): {result['sgemm_peak_gflops']:.1f} GFLOP/s; "
-             f"medians of {result['repeats']} alternating runs of ≥ {result['seconds_per_run']:g} s each",
+             f"medians of {result['repeats']} alternating runs of ≥ {result['seconds_per_run']:g} s each; "
+             f"{result['threads']} BLAS thread(s) a side",
              "",
              "| workload | side | chars/s | / PyTorch | % sgemm peak | peak RSS MiB | first step warm s "
              "| first start s | cold start s |",
@@ -192,7 +197,8 @@ def main(args):
         print(NO_TORCH if not args.no_torch else "PyTorch: skipped (--no-torch), symrnn side only", flush=True)
     workloads = args.workloads.split(",") if args.workloads else list(WORKLOADS)
     result = benchmark(workloads, repeats=args.repeats, seconds=args.seconds, mode=args.mode,
-                       updates_per_call=args.updates_per_call, hidden=args.hidden, cold=args.cold,
+                       updates_per_call=args.updates_per_call, hidden=args.hidden, threads=args.threads,
+                       cold=args.cold,
                        torch=python, echo=lambda line: print(line, flush=True))
     print()
     print(format_table(result))

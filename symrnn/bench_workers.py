@@ -5,7 +5,8 @@
 
 ``symrnn bench`` starts one such process per measurement, so that each side's peak memory and
 start-up are its own. The process prints one JSON line: ``chars_per_sec`` (the timed steps, the
-first, compiling, step excluded), ``first_step_seconds`` (from ``--launched-at`` — the parent's
+first, compiling, step excluded; ``chars_per_cpu_sec`` per CPU-second of the process, all its
+threads), ``first_step_seconds`` (from ``--launched-at`` — the parent's
 clock when it started this process — to the end of the first training step: interpreter,
 imports, graph building, compiling and the step itself), ``peak_rss_mib`` (``ru_maxrss``: the
 process's resident high-water mark) and ``import_rss_mib`` (resident size after the imports).
@@ -18,6 +19,7 @@ symrnn's (the lesson's) before it.
 """
 import argparse
 import json
+import os
 import resource
 import time
 from dataclasses import asdict, dataclass, replace
@@ -66,16 +68,17 @@ def random_windows(workload, n, seed=0):
 def _timed(step, n_pool, seconds, min_steps):
     """Run ``step(i)`` once (not timed), then until ``seconds`` have passed and ``min_steps`` ran.
 
-    Returns (seconds of the first step's end since the epoch, steps timed, seconds timed).
+    Returns (seconds of the first step's end since the epoch, steps timed, seconds timed, CPU
+    seconds the process used in them: less sensitive to other processes than the wall clock).
     """
     step(0)
     first_done = time.time()
-    steps, t0 = 0, time.perf_counter()
+    steps, t0, cpu0 = 0, time.perf_counter(), time.process_time()
     while True:
         steps += step(1 + steps % (n_pool - 1))
         elapsed = time.perf_counter() - t0
         if elapsed >= seconds and steps >= min_steps:
-            return first_done, steps, elapsed
+            return first_done, steps, elapsed, time.process_time() - cpu0
 
 
 def symrnn_run(workload, seconds, min_steps, mode, updates_per_call):
@@ -105,8 +108,9 @@ def symrnn_run(workload, seconds, min_steps, mode, updates_per_call):
         def step(i):
             many(inputs[i], targets[i], lrs, states)
             return k
-    first_done, steps, elapsed = _timed(step, 64, seconds, min_steps)
-    return {"first_done": first_done, "steps": steps, "seconds": elapsed, "import_rss_mib": import_rss,
+    first_done, steps, elapsed, cpu = _timed(step, 64, seconds, min_steps)
+    return {"first_done": first_done, "steps": steps, "seconds": elapsed, "cpu_seconds": cpu,
+            "import_rss_mib": import_rss,
             "versions": {"pytensor": pytensor.__version__, "numpy": np.__version__},
             "backend": mode, "updates_per_call": k}
 
@@ -137,8 +141,9 @@ def torch_run(workload, seconds, min_steps, threads):
         optimizer.step()
         return 1
 
-    first_done, steps, elapsed = _timed(step, 64, seconds, min_steps)
-    return {"first_done": first_done, "steps": steps, "seconds": elapsed, "import_rss_mib": import_rss,
+    first_done, steps, elapsed, cpu = _timed(step, 64, seconds, min_steps)
+    return {"first_done": first_done, "steps": steps, "seconds": elapsed, "cpu_seconds": cpu,
+            "import_rss_mib": import_rss,
             "versions": {"torch": torch.__version__, "numpy": np.__version__},
             "backend": f"torch eager, {torch.get_num_threads()} threads"}
 
@@ -165,7 +170,9 @@ def main(argv=None):
     parser.add_argument("--min-steps", type=int, default=3)
     parser.add_argument("--mode", default=None, help="symrnn: PyTensor mode (default $SYMRNN_MODE or NUMBA)")
     parser.add_argument("--updates-per-call", type=int, default=1, help="symrnn: K updates in one call")
-    parser.add_argument("--threads", type=int, default=0, help="torch: set_num_threads (default: torch's own)")
+    parser.add_argument("--threads", type=int, default=0,
+                        help="BLAS threads: torch.set_num_threads, or OPENBLAS_NUM_THREADS for symrnn "
+                             "(default: each library's own, one per core)")
     parser.add_argument("--hidden", type=int, default=None, help="override the workload's hidden size")
     parser.add_argument("--launched-at", type=float, default=None, help="the parent's time.time() at launch")
     args = parser.parse_args(argv)
@@ -174,6 +181,8 @@ def main(argv=None):
     if args.hidden:
         workload = replace(workload, hidden=args.hidden)
     if args.side == "symrnn":
+        if args.threads:  # before NumPy (and with it OpenBLAS, which reads this once) is imported
+            os.environ["OPENBLAS_NUM_THREADS"] = os.environ["OMP_NUM_THREADS"] = str(args.threads)
         from symrnn.backend import default_mode
 
         run = symrnn_run(workload, args.seconds, args.min_steps, args.mode or default_mode(), args.updates_per_call)
@@ -181,7 +190,7 @@ def main(argv=None):
         run = torch_run(workload, args.seconds, args.min_steps, args.threads)
     chars = run.pop("steps") * workload.seq_len * workload.batch
     result = {"side": args.side, "workload": args.workload, **asdict(workload),
-              "chars_per_sec": chars / run.pop("seconds"),
+              "chars_per_sec": chars / run.pop("seconds"), "chars_per_cpu_sec": chars / run.pop("cpu_seconds"),
               "first_step_seconds": run.pop("first_done") - launched_at,
               "peak_rss_mib": _peak_rss_mib(), **run}
     print(json.dumps(result))

@@ -68,5 +68,5 @@ def test_table_has_a_row_per_side():
     row = {"workload": "rnn", "side": "symrnn", "updates_per_call": 1, "chars_per_sec": 1234.0,
            "ratio_to_torch": 1.5, "fraction_of_sgemm_peak": 0.25, "peak_rss_mib": 300.0,
            "first_step_seconds_warm": 2.0, "first_start_seconds": 30.0, "cold_start_seconds": None}
-    table = format_table({"sgemm_peak_gflops": 50.0, "repeats": 3, "seconds_per_run": 5, "rows": [row]})
+    table = format_table({"sgemm_peak_gflops": 50.0, "repeats": 3, "seconds_per_run": 5, "threads": 2, "rows": [row]})
     assert "| rnn | symrnn | 1,234 | 1.50 | 25.0 | 300 | 2.00 | 30.0 |  |" in table
