@@ -44,10 +44,12 @@ def test_bench_prints_a_table_and_writes_json(tmp_path):
     assert len(table) == 2 + len(sides)  # header, rule, a row per side
 
 
-def test_missing_torch_is_one_clear_line(tmp_path):
-    stdout, result = run_bench(tmp_path, "--no-torch")
-    assert "symrnn side only" in stdout
-    assert not result["torch"] and [row["side"] for row in result["rows"]] == ["symrnn"]
+def test_no_torch_and_a_bad_workload_are_one_line_each():
+    run = subprocess.run([sys.executable, "-m", "symrnn", "bench", "--no-torch", "--workloads", "lesson,nope"],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1
+    assert "symrnn side only" in run.stdout
+    assert run.stderr.strip() == "symrnn: error: unknown workload(s) nope; choose from lesson, rnn, gru, lstm"
 
 
 def test_an_interpreter_without_torch_is_a_config_error(tmp_path):
