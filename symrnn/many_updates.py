@@ -74,11 +74,7 @@ def many_updates_graph(inputs, outputs, upd_dict, *, carry_states=False):
     lrs = pt.vector("lrs", dtype=lr.dtype)
 
     def window(x, y, rate, *rest):
-        carried, rest = rest[:n_shared], rest[n_shared:]
-        if carry_states:
-            states, rest = rest[:n_states], rest[n_states:]
-        else:
-            states = rest  # h0, as non-sequences
+        carried, states = rest[:n_shared], rest[n_shared:]  # states: carried, or h0 as non-sequences
         replace = {inp: x, outp: y, lr: rate, **dict(zip(shared, carried)), **dict(zip(h0, states))}
         new = clone_replace([error, *final_states, *(upd_dict[s] for s in shared)], replace)
         err, finals, values = new[0], new[1:1 + n_states], new[1 + n_states:]
