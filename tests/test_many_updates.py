@@ -28,7 +28,7 @@ def weights(trainer):
 
 @pytest.mark.parametrize("optimizer, model_kwargs", [
     ("sgd", {}),
-    ("adam", {"cell": "gru"}),
+    ("adam", {"embedding": 3}),
 ])
 def test_one_call_of_k_updates_equals_k_calls(optimizer, model_kwargs):
     one_by_one, many = trainer_pair(optimizer, **model_kwargs)
