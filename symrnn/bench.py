@@ -8,8 +8,10 @@ reported as "first start": cold if the cache was empty); with ``cold=True`` one 
 workload starts from an empty PyTensor/Numba cache in a temporary directory.
 
 The sgemm peak is NumPy's float32 matrix product of two 1024 × 1024 matrices, the best of
-several, measured before every round: the fraction of it that a side reaches is its training
-FLOP/s (``Workload.flops_per_char`` × chars/s) over that peak.
+several, measured before and after every round (the best of all counts). The fraction of it
+that a side reaches is its training FLOP/s (``Workload.flops_per_char`` × chars/s) over that
+peak; PyTorch's own BLAS may beat NumPy's, so a fraction near or above 1 means the peak was
+measured on a busy moment or the other library's sgemm is faster.
 """
 import json
 import os
@@ -29,7 +31,7 @@ NO_TORCH = ("PyTorch: not found, symrnn side only (install it with pip install '
             "or pass --torch-python PATH of an interpreter that has it)")
 
 
-def sgemm_gflops(n=1024, tries=5):
+def sgemm_gflops(n=1024, tries=10):
     """Best GFLOP/s of NumPy's float32 ``n × n`` matrix product over ``tries`` products."""
     rng = np.random.default_rng(0)
     a, b = rng.standard_normal((n, n), np.float32), rng.standard_normal((n, n), np.float32)
@@ -120,6 +122,7 @@ def benchmark(workloads, *, repeats=3, seconds=5.0, mode=None, updates_per_call=
                 result["round"] = round_ + 1
                 runs.append(result)
                 echo(f"  {name:7s} {_label(side, k):18s} {result['chars_per_sec']:>12,.0f} chars/s")
+        peaks.append(sgemm_gflops())
     peak = max(peaks)
     rows = [_summary_row(name, side, k, runs, peak, first_starts, cold_starts)
             for name in workloads for side, k in sides]
@@ -144,7 +147,8 @@ def _summary_row(name, side, k, runs, peak, first_starts, cold_starts):
             "peak_rss_mib": statistics.median(r["peak_rss_mib"] for r in mine),
             "import_rss_mib": statistics.median(r["import_rss_mib"] for r in mine),
             "first_step_seconds_warm": statistics.median(r["first_step_seconds"] for r in mine),
-            "first_start_seconds": first_starts.get((name, k)), "cold_start_seconds": cold_starts.get((name, k)),
+            "first_start_seconds": first_starts.get((name, k)) if side == "symrnn" else None,
+            "cold_start_seconds": cold_starts.get((name, k)) if side == "symrnn" else None,
             "backend": mine[0]["backend"]}
 
 
