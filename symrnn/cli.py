@@ -48,6 +48,7 @@ def build_parser():
     _add_gradcheck(commands)
     _add_viz(commands)
     _add_trace(commands)
+    _add_bench(commands)
     return parser
 
 
@@ -208,6 +209,31 @@ def _add_trace(commands):
                        "and the scan's inner graph (PyTensor's debugprint)")
     trace.add_argument("--svg", metavar="PATH", help="also draw the training graph as SVG (needs pydot "
                        "and Graphviz)")
+def _add_bench(commands):
+    bench = commands.add_parser(
+        "bench", help="time training against PyTorch on the CPU, side by side",
+        description="Train the same models with symrnn and PyTorch (if installed: pip install "
+                    "'symrnn[bench]'), alternating, each run a process of its own; print chars/s, "
+                    "the ratio to PyTorch, the fraction of the machine's sgemm peak, peak memory and "
+                    "start-up, and optionally write everything as JSON. Workloads: lesson (online SGD, "
+                    "B 1, T 8, RNN 256), rnn (RNN 256, B 64, T 8), gru (GRU 512 x 3, B 100, T 30), "
+                    "lstm (LSTM 256 x 2, B 64, T 40).")
+    bench.add_argument("--workloads", metavar="LIST", help="comma-separated (default: lesson,rnn,gru,lstm)")
+    bench.add_argument("--repeats", type=POSITIVE_INT, default=3, help="alternating rounds (default 3)")
+    bench.add_argument("--seconds", type=POSITIVE, default=5.0, help="time each run at least this long (default 5)")
+    bench.add_argument("--updates-per-call", type=POSITIVE_INT, default=1, metavar="K",
+                       help="also time symrnn with K updates in each compiled call (default 1: not)")
+    bench.add_argument("--hidden", type=POSITIVE_INT, help="override every workload's hidden size (quick runs)")
+    bench.add_argument("--threads", type=POSITIVE_INT, default=0, metavar="N",
+                       help="BLAS threads on both sides (default: one per core, each library's default; "
+                            "1 keeps a busy machine from stalling both)")
+    bench.add_argument("--cold", action="store_true",
+                       help="also time one start per workload on an empty compile cache (slow: a Numba "
+                            "compile from scratch)")
+    bench.add_argument("--mode", help="symrnn's PyTensor mode (default $SYMRNN_MODE or NUMBA)")
+    bench.add_argument("--torch-python", metavar="PATH", help="an interpreter that has torch (default: this one)")
+    bench.add_argument("--no-torch", action="store_true", help="symrnn side only")
+    bench.add_argument("--json", metavar="PATH", help="write the runs, medians, machine and versions here")
 
 
 def main(argv=None):

@@ -315,3 +315,7 @@ def trace(args):
         print(tracing.scan_inner_text(trainer))
     if args.svg:
         print(f"\nwrote {tracing.graph_svg(trainer, args.svg)}")
+def bench(args):
+    from symrnn.bench import main
+
+    main(args)

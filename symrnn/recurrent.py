@@ -22,7 +22,7 @@ from symrnn.errors import DtypeError, ShapeError
 
 # pytensor >= 2.x warns unless scan is told to return outputs only (its old (outputs, updates)
 # pair is going away); older releases have no such argument.
-_SCAN_KWARGS = ({"return_updates": False}
+SCAN_KWARGS = ({"return_updates": False}
                 if "return_updates" in inspect.signature(pytensor.scan).parameters else {})
 
 
@@ -143,7 +143,7 @@ def _scan_one(cell, inputs, initial_states, mask, go_backwards, dropout_masks, t
     sequences = [x] if mask is None else [x, mask]
     states = pytensor.scan(step, sequences=sequences, outputs_info=initial_states,
                            non_sequences=[*cell.params, *recurrent_mask], go_backwards=go_backwards,
-                           truncate_gradient=truncate_gradient, return_list=True, **_SCAN_KWARGS)
+                           truncate_gradient=truncate_gradient, return_list=True, **SCAN_KWARGS)
     outputs = states[cell.output_index()]
     if go_backwards:
         outputs = outputs[::-1]

@@ -8,7 +8,7 @@ from symrnn.backend import default_mode
 from symrnn.cells import GRU, LSTM, SimpleRNN, Stacked
 from symrnn.errors import ConfigError
 from symrnn.gradient_check import gradcheck
-from symrnn.recurrent import _SCAN_KWARGS
+from symrnn.recurrent import SCAN_KWARGS
 
 
 def three_layers():
@@ -67,7 +67,7 @@ def test_stepping_all_layers_in_one_scan_equals_the_layer_by_layer_scan():
     x = pt.tensor3("x", dtype="float64")
     h0 = [pt.matrix(name, dtype="float64") for name in ("h0", "h1", "h2", "c2")]
     one_scan = pytensor.scan(stack.step, sequences=[x], outputs_info=h0, non_sequences=stack.params,
-                             return_list=True, **_SCAN_KWARGS)
+                             return_list=True, **SCAN_KWARGS)
     out = pytensor.function([x, *h0], one_scan[stack.output_index()], mode=default_mode())(xs, *states)
     np.testing.assert_allclose(out, run(stack, xs, states)[0], rtol=1e-12)
 
