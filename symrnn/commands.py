@@ -32,7 +32,8 @@ def train(args):
         result = fit(trainer, corpus.batches, steps=steps, start_step=start_step, states=states,
                      lr=step_decay(lr, args.lr_decay, corpus.batches.steps_per_epoch),
                      report_every=args.report_every, report=monitor.report, progress=bar,
-                     should_stop=interrupted.is_set, after_step=saver.every(args.report_every))
+                     should_stop=interrupted.is_set, after_step=saver.every(args.report_every),
+                     updates_per_call=args.updates_per_call)
     saver.save(result["step"], result["states"])
     if interrupted.is_set():
         where = args.checkpoint or "nowhere (no --checkpoint given)"
@@ -223,7 +224,8 @@ def _settings(args, corpus, trainer, lr, result):
             "compile_seconds": trainer.compile_seconds, "train_seconds": seconds, "backend": trainer.mode,
             "python": platform.python_version(), "pytensor": pytensor.__version__,
             "vocab_size": len(corpus.vocab), "cell": args.cell, "layers": args.layers, "hidden": args.hidden,
-            "seq_len": args.seq_len, "batch_size": args.batch_size, "optimizer": args.optimizer, "lr": lr}
+            "seq_len": args.seq_len, "batch_size": args.batch_size, "optimizer": args.optimizer, "lr": lr,
+            "updates_per_call": args.updates_per_call}
 
 
 def _fmt(value):

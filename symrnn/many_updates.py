@@ -22,7 +22,7 @@ import pytensor.tensor as pt
 from pytensor.graph.replace import clone_replace
 
 from symrnn.backend import CompiledFunction
-from symrnn.errors import ShapeError
+from symrnn.errors import ShapeError, TrainingDiverged
 from symrnn.recurrent import SCAN_KWARGS
 
 
@@ -68,7 +68,8 @@ def many_updates_graph(inputs, outputs, upd_dict, *, carry_states=False):
 
 class ManyUpdates:
     """A trainer's train function, K updates a call: ``(inputs, targets, lrs, states)`` with
-    inputs/targets (K, T, B) int32 and lrs (K,) → (errors (K,), final states of the last window).
+    inputs/targets (K, T, B) int32 and lrs (K,) → (errors (K,), final states of the last window);
+    ``TrainingDiverged`` when an error is not finite.
 
     The weights and optimiser state are the trainer's own ``shared`` variables, so ``predict``,
     checkpoints and single-update calls see what these calls did.
@@ -96,5 +97,11 @@ class ManyUpdates:
         if inputs.ndim != 3 or inputs.shape != targets.shape or len(lrs) != len(inputs):
             raise ShapeError(f"many updates take (K, T, B) inputs and targets and K learning rates, got "
                              f"{inputs.shape}, {targets.shape} and {len(lrs)}")
-        errors, *final_states = self.fn(inputs, targets, *states, np.asarray(lrs, self.trainer.model.dtype))
+        lrs = np.asarray(lrs, self.trainer.model.dtype)
+        errors, *final_states = self.fn(inputs, targets, *states, lrs)
+        diverged = np.flatnonzero(~np.isfinite(errors))
+        if diverged.size:
+            k = diverged[0]
+            raise TrainingDiverged(f"the loss became {float(errors[k])} at update {k + 1} of {len(errors)} in one call "
+                                   f"(learning rate {lrs[k]}); lower the learning rate or clip gradients")
         return errors, final_states

@@ -9,6 +9,7 @@ from symrnn import checkpoint
 from symrnn.backend import CompiledFunction
 from symrnn.errors import ShapeError, TrainingDiverged
 from symrnn.graph import optimizer_by_name, prediction_graph, training_graph
+from symrnn.many_updates import ManyUpdates
 from symrnn.updates import optimizer_state
 
 
@@ -24,6 +25,7 @@ class Trainer:
         self.model, self.optimizer, self.clip = model, optimizer_by_name(optimizer), clip
         self.mode, self.show_progress = mode, show_progress
         self._graph = self._train_fn = self._predict_fn = None
+        self._many_updates = {}
 
     @property
     def graph(self):
@@ -49,9 +51,16 @@ class Trainer:
                                                 show_progress=self.show_progress)
         return self._predict_fn
 
+    def many_updates(self, carry_states=False):
+        """The ``symrnn.many_updates.ManyUpdates`` of this trainer (K updates a call), compiled on first call."""
+        if carry_states not in self._many_updates:
+            self._many_updates[carry_states] = ManyUpdates(self, carry_states=carry_states)
+        return self._many_updates[carry_states]
+
     @property
     def compile_seconds(self):
-        return sum(f.compile_seconds for f in (self._train_fn, self._predict_fn) if f is not None)
+        functions = [f for f in (self._train_fn, self._predict_fn) if f is not None]
+        return sum(f.compile_seconds for f in functions) + sum(m.compile_seconds for m in self._many_updates.values())
 
     def train_step(self, inputs, targets, lr, states=None):
         """One update on a (T, B) batch; returns (summed-over-window error, final states)."""

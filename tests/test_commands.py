@@ -57,6 +57,22 @@ def test_resume_of_a_stateful_run(corpus, tmp_path):
         np.testing.assert_allclose(a[key], b[key], rtol=1e-6, atol=1e-7, err_msg=key)
 
 
+def test_resume_with_many_updates_a_call(corpus, tmp_path):
+    """K = 4 updates a call, 19 steps an epoch (the last a batch of 15): stopped at the checkpoint
+    of step 20 and resumed, the run ends with the weights of the uninterrupted one."""
+    args = ["--text", corpus, "--hidden", "8", "--embedding", "4", "--batch-size", "16", "--shuffle",
+            "--no-progress", "--no-report", "--report-every", "10", "--updates-per-call", "4"]
+    whole, part = str(tmp_path / "whole.npz"), str(tmp_path / "part.npz")
+    assert main(["train", *args, "--steps", "30", "--checkpoint", whole]) == 0
+    assert main(["train", *args, "--steps", "20", "--checkpoint", part]) == 0
+    assert weights(part)[1]["step"] == 20
+    assert main(["train", *args, "--steps", "30", "--checkpoint", part, "--resume"]) == 0
+    (a, meta_a), (b, meta_b) = weights(whole), weights(part)
+    assert meta_a["step"] == meta_b["step"] == 30
+    for key in a:
+        np.testing.assert_array_equal(a[key], b[key], err_msg=key)
+
+
 def test_sample_from_a_checkpoint(corpus, tmp_path, capsys):
     ck = str(tmp_path / "ck.npz")
     assert main(["train", "--text", corpus, *SMALL, "--steps", "40", "--lr", "0.01", "--checkpoint", ck]) == 0

@@ -1,9 +1,12 @@
-"""K updates in one compiled call leave the same weights as K calls of the one-update function."""
+"""K updates in one compiled call leave the same weights as K calls of the one-update function;
+``fit(updates_per_call=K)`` trains as ``fit`` one update a call does."""
 import numpy as np
 import pytest
 
+from symrnn import data
 from symrnn.dtypes import CHECK_DTYPE
-from symrnn.errors import ShapeError
+from symrnn.errors import ShapeError, TrainingDiverged
+from symrnn.fit import _groups, fit
 from symrnn.many_updates import ManyUpdates
 from symrnn.model import CharRNN
 from symrnn.train import Trainer
@@ -74,3 +77,59 @@ def test_mismatched_shapes_are_a_clear_error():
     inputs, targets = windows()
     with pytest.raises(ShapeError, match=r"\(K, T, B\)"):
         ManyUpdates(many)(inputs, targets[:2], np.full(K, 0.1), many.model.zero_states(B))
+
+
+def text_indices(n, seed=4):
+    return np.random.default_rng(seed).integers(1, V, n).astype(np.int32)
+
+
+def shuffled_windows():
+    """11 windows in batches of 4: 3 steps an epoch, the last a batch of 3."""
+    return data.WindowBatches(*data.lesson_windows(text_indices(56), T), 4, shuffle=True, seed=5)
+
+
+def streams():
+    """2 streams in 5 batches an epoch."""
+    return data.StreamBatches(*data.stateful_batches(text_indices(51), 2, T))
+
+
+def test_groups_end_at_epochs_reports_steps_and_batch_sizes():
+    got = [(step, len(group), group[0][0].shape[1])
+           for step, group in _groups(shuffled_windows(), 0, 10, lambda: False, 4, 5)]
+    assert got == [(0, 2, 4), (2, 1, 3), (3, 2, 4), (5, 1, 3), (6, 2, 4), (8, 1, 3), (9, 1, 4)]
+    assert [(s, len(g)) for s, g in _groups(streams(), 7, 20, lambda: False, 4, 100)] == [(7, 3), (10, 4), (14, 1),
+                                                                                          (15, 4), (19, 1)]
+
+
+@pytest.mark.parametrize("batches, cell", [(shuffled_windows, "rnn"), (streams, "lstm")])
+def test_fit_with_k_updates_a_call_equals_one_update_a_call(batches, cell):
+    """float64: the same errors, reports, hooks, weights and carried states, whatever the grouping."""
+    def run(trainer, k):
+        reports, hooked = [], []
+        result = fit(trainer, batches(), steps=10, lr=lambda step: 0.2 / (1 + step), report_every=5,
+                     report=lambda step, error: reports.append((step, error)),
+                     after_step=lambda step, states: hooked.append((step, weights(trainer))),
+                     updates_per_call=k)
+        return trainer, result, reports, hooked
+    one, many = trainer_pair("sgd", cell=cell)
+    (one, single, reports_1, hooked_1), (many, grouped, reports_k, hooked_k) = run(one, 1), run(many, 4)
+    assert many._train_fn is None  # the K-update function did all the training
+    assert [s for s, _ in hooked_1] == [s for s, _ in hooked_k] == list(range(1, 11))
+    assert [s for s, _ in reports_k] == [5, 10]
+    for (step, got), (_, want) in zip(hooked_k, hooked_1):
+        if step % 5 == 0:  # a checkpoint of a report step holds that step's weights
+            for a, b in zip(got, want):
+                np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose([e for _, e in reports_k], [e for _, e in reports_1], rtol=1e-12)
+    np.testing.assert_allclose(grouped["losses"], single["losses"], rtol=1e-12)
+    for got, want in zip(weights(many), weights(one)):
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+    for got, want in zip(grouped["states"] or [], single["states"] or []):
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+    assert (grouped["states"] is None) == (cell == "rnn")
+
+
+def test_a_diverging_group_stops_with_a_clear_error():
+    trainer = Trainer(CharRNN(V, 6, seed=3), show_progress=False)
+    with pytest.raises(TrainingDiverged, match="learning rate"):
+        fit(trainer, shuffled_windows(), steps=40, lr=1e30, updates_per_call=4)
