@@ -123,7 +123,7 @@ def _add_training_arguments(loop):
                       help="print the mean error (and val loss) every N steps (default 1000)")
     loop.add_argument("--updates-per-call", type=POSITIVE_INT, default=1, metavar="K",
                       help="run up to K updates in one compiled call (the training loop as a scan over "
-                           "batches): the same weights as K calls, less per-call overhead for small "
+                           "batches): the same updates as K calls, less per-call overhead for small "
                            "batches. A call never crosses an epoch's end or a multiple of --report-every, "
                            "so reports and checkpoints keep their steps; Ctrl-C stops after the call "
                            "(default 1: one update per call)")
