@@ -231,8 +231,8 @@ def _add_bench(commands):
                        help="also time symrnn with K updates in each compiled call (default 1: not)")
     bench.add_argument("--hidden", type=POSITIVE_INT, help="override every workload's hidden size (quick runs)")
     bench.add_argument("--threads", type=POSITIVE_INT, default=0, metavar="N",
-                       help="BLAS threads on both sides (default: one per core, each library's default; "
-                            "1 keeps a busy machine from stalling both)")
+                       help="BLAS threads on both sides (default: each library's own: one for symrnn, "
+                            "one per core for PyTorch)")
     bench.add_argument("--cold", action="store_true",
                        help="also time one start per workload on an empty compile cache (slow: a Numba "
                             "compile from scratch)")
