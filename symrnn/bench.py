@@ -8,7 +8,8 @@ reported as "first start": cold if the cache was empty); with ``cold=True`` one 
 workload starts from an empty PyTensor/Numba cache in a temporary directory.
 
 The sgemm peak is NumPy's float32 matrix product of two 1024 × 1024 matrices, the best of
-several, measured before and after every round (the best of all counts). The fraction of it
+several, measured before and after every round (the best of all counts), with this process's
+BLAS threads: one (symrnn's default) unless ``OPENBLAS_NUM_THREADS`` was set when it started. The fraction of it
 that a side reaches is its training FLOP/s (``Workload.flops_per_char`` × chars/s) over that
 peak; PyTorch's own BLAS may beat NumPy's, so a fraction near or above 1 means the peak was
 measured on a busy moment or the other library's sgemm is faster.
@@ -177,7 +178,8 @@ def _default_mode():
 
 def format_table(result):
     """The result as a Markdown table, one row per workload and side."""
-    lines = [f"sgemm peak (NumPy float32 1024², best of the run): {result['sgemm_peak_gflops']:.1f} GFLOP/s; "
+    lines = [f"sgemm peak (NumPy float32 1024², best of the run, OPENBLAS_NUM_THREADS="
+             f"{os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}): {result['sgemm_peak_gflops']:.1f} GFLOP/s; "
              f"medians of {result['repeats']} alternating runs of ≥ {result['seconds_per_run']:g} s each; "
              + (f"{result['threads']} BLAS thread(s) a side" if result["threads"] else
                 "BLAS threads: each library's default (symrnn one, PyTorch one per core)"),
