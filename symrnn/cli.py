@@ -208,7 +208,7 @@ def _add_trace(commands):
     trace.add_argument("--hidden", type=POSITIVE_INT, default=256)
     trace.add_argument("--embedding", type=POSITIVE_INT, default=42, help="default 42 (the lesson's n_fac)")
     trace.add_argument("--one-hot", action="store_true", help="one-hot input instead of an embedding")
-    trace.add_argument("--cell", choices=["rnn", "gru", "lstm"], default="rnn")
+    trace.add_argument("--cell", default="rnn", metavar="NAME", help=CELL_HELP)
     trace.add_argument("--layers", type=POSITIVE_INT, default=1)
     trace.add_argument("--seq-len", type=POSITIVE_INT, default=8, help="the window (default 8, the lesson's cs)")
     trace.add_argument("--graph", action="store_true", help="also print the compiled training function "
