@@ -86,3 +86,17 @@ def test_trace_of_a_bad_checkpoint_is_one_line(tmp_path, capsys):
         assert main(["trace", "--checkpoint", str(path)]) == 1
         err = capsys.readouterr().err
         assert err.startswith("symrnn: error: ") and err.count("\n") == 1, err
+
+
+def test_trace_takes_cells_as_train_does(tmp_path, monkeypatch, capsys):
+    """A built-in name from the registry, a user's module:Class, and one line for an unknown cell."""
+    (tmp_path / "tracecell.py").write_text(
+        "from symrnn.cells import SimpleRNN\n\n\nclass Plain(SimpleRNN):\n    pass\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    small = ["--vocab-size", "6", "--hidden", "4", "--embedding", "3"]
+    assert main(["trace", "--cell", "gru_combined", *small]) == 0
+    assert main(["trace", "--cell", "tracecell:Plain", *small]) == 0
+    assert "dense_out (1, 6)" in capsys.readouterr().out
+    assert main(["trace", "--cell", "nosuch", *small]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "unknown cell 'nosuch'" in err[0]
