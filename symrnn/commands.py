@@ -26,7 +26,8 @@ def train(args):
     steps = args.steps or (math.ceil(args.epochs * corpus.batches.steps_per_epoch) if args.epochs else 5000)
     lr = args.lr or OPTIMIZERS[args.optimizer]
     print(_plan(args, corpus, lr, trainer.mode, start_step if saved else None))
-    monitor = _Monitor(trainer, corpus.val, args.stateful, _report_page(args, corpus))
+    probe = _probe(args, corpus)
+    monitor = _Monitor(trainer, corpus.val, args.stateful, _report_page(args, corpus, probe))
     saver = _Saver(trainer, args.checkpoint, _run_meta(args, corpus, lr))
     with _interrupt_flag() as interrupted, _progress_bar(args, steps, start_step) as bar:
         result = fit(trainer, corpus.batches, steps=steps, start_step=start_step, states=states,
@@ -40,10 +41,10 @@ def train(args):
         print(f"symrnn: interrupted at step {result['step']}; saved to {where}", file=sys.stderr)
         return 130
     summary = monitor.summary(result, args.report_every)
-    _show_predictions(trainer, corpus, _probe(args, corpus), summary)
+    _show_predictions(trainer, corpus, probe, summary)
     if args.plot:
         _plot(args.plot, monitor.history)
-    monitor.finish_page(_probe(args, corpus))
+    monitor.finish_page(probe)
     if args.json:
         print(json.dumps({**summary, **_settings(args, corpus, trainer, lr, result)}))
     return 0
@@ -119,13 +120,13 @@ def _probe(args, corpus):
     return args.predict or corpus.vocab.decode((corpus.val_idx if len(corpus.val_idx) else corpus.train_idx)[:40])
 
 
-def _report_page(args, corpus):
+def _report_page(args, corpus, probe):
     """The run's ``report.TrainingReport`` (samples start from the probe's first 12 characters), or None."""
     from symrnn.report import TrainingReport, default_directory
 
     if args.no_report:
         return None
-    return TrainingReport(args.report or default_directory(), corpus.vocab, _probe(args, corpus)[:12], args.seed)
+    return TrainingReport(args.report or default_directory(), corpus.vocab, probe[:12], args.seed)
 
 
 class _Monitor:
