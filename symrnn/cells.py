@@ -58,6 +58,9 @@ class Cell:
 
     state_names = ("h",)
     output_state = None
+    # step treats the batch's rows independently: symrnn.bptt may then take the weights'
+    # gradients over all T·B rows at once. A step that mixes rows sets False.
+    rows_independent = True
 
     def __init__(self, n_in, n_hidden, *, dtype=TRAIN_DTYPE, rng=None, seed=0):
         name = type(self).__name__

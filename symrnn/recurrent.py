@@ -12,18 +12,14 @@ to the next call as its initial states — the forward pass is the same as over 
 sequence, while gradients stop at the chunk boundary. (``truncate_gradient`` below is a
 different thing.)
 """
-import inspect
+import os
 
 import pytensor
 import pytensor.tensor as pt
 
 from symrnn import init
+from symrnn.bptt import SCAN_KWARGS, scan_saving_forward
 from symrnn.errors import DtypeError, ShapeError
-
-# pytensor >= 2.x warns unless scan is told to return outputs only (its old (outputs, updates)
-# pair is going away); older releases have no such argument.
-SCAN_KWARGS = ({"return_updates": False}
-                if "return_updates" in inspect.signature(pytensor.scan).parameters else {})
 
 
 def zero_state(cell, inputs):
@@ -64,6 +60,7 @@ def scan_cell(cell, inputs, initial_states=None, mask=None, go_backwards=False, 
 
     The loop is the lesson's: ``scan(step, sequences=x, outputs_info=h0, non_sequences=params)``,
     where ``x`` is ``cell.precompute_input(inputs, *params)``, computed for all steps before it.
+    Its gradient reads the gates and other values the forward pass saved (``symrnn.bptt``).
     The cells of ``cell.layers()`` (the cell itself, or a ``Stacked`` cell's layers) are
     scanned one after another, each layer's outputs the next one's inputs.
 
@@ -141,13 +138,28 @@ def _scan_one(cell, inputs, initial_states, mask, go_backwards, dropout_masks, t
         return new_states
 
     sequences = [x] if mask is None else [x, mask]
-    states = pytensor.scan(step, sequences=sequences, outputs_info=initial_states,
-                           non_sequences=[*cell.params, *recurrent_mask], go_backwards=go_backwards,
-                           truncate_gradient=truncate_gradient, return_list=True, **SCAN_KWARGS)
+    non_sequences = [*cell.params, *recurrent_mask]
+    if _saved_gradient(cell, inputs, recurrent_mask, truncate_gradient):
+        if go_backwards:
+            sequences = [s[::-1] for s in sequences]
+        states = scan_saving_forward(step, sequences, initial_states, non_sequences)
+    else:
+        states = pytensor.scan(step, sequences=sequences, outputs_info=initial_states,
+                               non_sequences=non_sequences, go_backwards=go_backwards,
+                               truncate_gradient=truncate_gradient, return_list=True, **SCAN_KWARGS)
     outputs = states[cell.output_index()]
     if go_backwards:
         outputs = outputs[::-1]
     return outputs, [s[-1] for s in states]
+
+
+def _saved_gradient(cell, inputs, recurrent_mask, truncate_gradient):
+    """Whether to scan with ``symrnn.bptt`` (a backward pass that reads the forward's saved values):
+    for batched inputs of a cell whose step keeps rows apart, unless ``$SYMRNN_GRADIENT`` is
+    ``scan`` (PyTensor's own scan gradient). Truncated gradients and recurrent dropout (whose
+    (B, width) mask is a non-sequence) keep PyTensor's."""
+    return (os.environ.get("SYMRNN_GRADIENT", "saved") != "scan" and inputs.ndim == 3 and cell.rows_independent
+            and truncate_gradient == -1 and not recurrent_mask)
 
 
 def _batched(state, inputs):

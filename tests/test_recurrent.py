@@ -152,13 +152,21 @@ def test_cell_sizes_are_validated():
 
 
 def inner_dots(outputs):
-    """The number of matrix products inside each scan that ``outputs`` depend on."""
-    from pytensor.graph.traversal import ancestors
+    """The number of matrix products inside each scan that ``outputs`` depend on (looking inside
+    the ``OpFromGraph`` that ``symrnn.bptt`` wraps a scan in)."""
+    from pytensor.compile.builders import OpFromGraph
+    from pytensor.graph.traversal import applys_between, graph_inputs
     from pytensor.scan.op import Scan
     from pytensor.tensor.math import Dot
 
-    scans = {v.owner for v in ancestors([outputs]) if v.owner is not None and isinstance(v.owner.op, Scan)}
-    return [sum(isinstance(node.op, Dot) for node in scan.op.fgraph.apply_nodes) for scan in scans]
+    def scans(variables):
+        for node in applys_between(list(graph_inputs(variables)), variables):
+            if isinstance(node.op, Scan):
+                yield node
+            elif isinstance(node.op, OpFromGraph):
+                yield from scans(node.op.inner_outputs)
+
+    return [sum(isinstance(node.op, Dot) for node in scan.op.fgraph.apply_nodes) for scan in scans([outputs])]
 
 
 @pytest.mark.parametrize("kind", ["rnn", "gru", "lstm"])
