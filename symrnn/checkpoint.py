@@ -103,6 +103,20 @@ def load_checkpoint(path):
     return arrays, document["meta"]
 
 
+def training_settings(meta, path):
+    """``(vocabulary characters, model config)`` from a training checkpoint's ``meta``; the config
+    holds ``vocab_size`` and ``n_hidden`` as integers. ``CheckpointError`` if ``path`` (named in
+    the message) is not a training checkpoint."""
+    try:
+        chars, config = meta["vocab"], dict(meta["config"])
+        if not isinstance(chars, (list, str)) or not all(isinstance(config[key], int)
+                                                         for key in ("vocab_size", "n_hidden")):
+            raise TypeError
+    except (KeyError, TypeError, ValueError):
+        raise CheckpointError(f"{path} is not a symrnn training checkpoint") from None
+    return chars, config
+
+
 def check_compatible(meta, expected_config):
     """Raise ``CheckpointError`` naming every key of ``expected_config`` whose value ``meta`` differs in.
 

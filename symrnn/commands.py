@@ -259,12 +259,9 @@ def sample(args):
     from symrnn.train import Trainer
 
     arrays, meta = checkpoint.load_checkpoint(args.checkpoint)
-    try:
-        vocab = data.Vocabulary(meta["vocab"])
-        config = dict(meta["config"])
-        vocab_size, n_hidden = config.pop("vocab_size"), config.pop("n_hidden")
-    except (KeyError, TypeError):
-        raise CheckpointError(f"{args.checkpoint} is not a symrnn training checkpoint") from None
+    chars, config = checkpoint.training_settings(meta, args.checkpoint)
+    vocab = data.Vocabulary(chars)
+    vocab_size, n_hidden = config.pop("vocab_size"), config.pop("n_hidden")
     trainer = Trainer(CharRNN(vocab_size, n_hidden, **config), meta.get("optimizer", "sgd"),
                       clip=meta.get("clip") or None, mode=args.mode, show_progress=not args.no_progress)
     trainer.restore(arrays, meta, optimizer=False)

@@ -111,12 +111,8 @@ def load_model(path, viewable_only=True):
     from symrnn.train import Trainer
 
     arrays, meta = checkpoint.load_checkpoint(path)
-    try:
-        vocab, config = data.Vocabulary(meta["vocab"]), dict(meta["config"])
-        if not isinstance(config["n_hidden"], int) or not isinstance(config["vocab_size"], int):
-            raise TypeError
-    except (KeyError, TypeError):
-        raise CheckpointError(f"{path} is not a symrnn training checkpoint") from None
+    chars, config = checkpoint.training_settings(meta, path)
+    vocab = data.Vocabulary(chars)
     if viewable_only and config["n_hidden"] > inside.MAX_HIDDEN:  # refuse before building: the arrays may be huge
         raise CheckpointError(f"{path}: too large to show step by step: {inside.summary(config)}; the "
                               f"viewer draws every number, up to {inside.MAX_HIDDEN} hidden units")

@@ -277,3 +277,16 @@ def test_a_mapping_keeps_variables_whose_names_repeat(tmp_path):
     assert [var.get_value()[0] for var in layers] == [0, 1]
     with pytest.raises(CheckpointError, match="l1.W_x is missing"):
         restore_shared(named, {"l0.W_x": np.zeros(2, "float32")})
+
+
+@pytest.mark.parametrize("meta", [{}, {"vocab": ["a"]}, {"vocab": 3, "config": {"vocab_size": 2, "n_hidden": 4}},
+                                  {"vocab": ["a"], "config": {"vocab_size": 2, "n_hidden": "4"}},
+                                  {"vocab": ["a"], "config": [1, 2]}])
+def test_training_settings_refuse_a_checkpoint_of_something_else(meta):
+    with pytest.raises(CheckpointError, match=r"^run\.npz is not a symrnn training checkpoint$"):
+        checkpoint.training_settings(meta, "run.npz")
+
+
+def test_training_settings_are_the_vocabulary_and_model_config():
+    meta = {"vocab": ["\0", "a"], "config": {"vocab_size": 2, "n_hidden": 4, "cell": "lstm"}}
+    assert checkpoint.training_settings(meta, "run.npz") == (["\0", "a"], meta["config"])
