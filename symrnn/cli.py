@@ -6,6 +6,7 @@ with status 2; Ctrl-C during training saves a checkpoint and exits with status 1
 """
 import argparse
 import math
+import os
 import sys
 
 from symrnn.errors import SymrnnError
@@ -52,6 +53,8 @@ def build_parser():
     return parser
 
 
+VECTOR_MATH_HELP = ("Numba: float32 tanh and sigmoid that LLVM vectorises (same as SYMRNN_VECTOR_MATH=1): "
+                    "LSTMs train faster, a new model's first compile takes longer")
 CELL_HELP = (f"a built-in cell ({', '.join(CELLS)}; default rnn, the lesson's SimpleRNN) or a cell of your "
              f"own as module.path:ClassName (a Cell subclass or a factory function) importable from "
              f"PYTHONPATH")
@@ -146,6 +149,7 @@ def _add_output_arguments(train):
     out.add_argument("--json", action="store_true",
                      help="end with one JSON line: steps, train_loss, val_loss, chars_per_sec, ...")
     out.add_argument("--mode", help="PyTensor mode (default $SYMRNN_MODE or NUMBA)")
+    out.add_argument("--vector-math", action="store_true", help=VECTOR_MATH_HELP)
     out.add_argument("--no-progress", action="store_true", help="no progress bars or tickers")
 
 
@@ -237,6 +241,7 @@ def _add_bench(commands):
                        help="also time one start per workload on an empty compile cache (slow: a Numba "
                             "compile from scratch)")
     bench.add_argument("--mode", help="symrnn's PyTensor mode (default $SYMRNN_MODE or NUMBA)")
+    bench.add_argument("--vector-math", action="store_true", help=VECTOR_MATH_HELP)
     bench.add_argument("--torch-python", metavar="PATH", help="an interpreter that has torch (default: this one)")
     bench.add_argument("--no-torch", action="store_true", help="symrnn side only")
     bench.add_argument("--json", metavar="PATH", help="write the runs, medians, machine and versions here")
@@ -244,6 +249,8 @@ def _add_bench(commands):
 
 def main(argv=None):
     args = build_parser().parse_args(argv)
+    if getattr(args, "vector_math", False):
+        os.environ["SYMRNN_VECTOR_MATH"] = "1"  # read when compiling, here and in bench's runs
     try:
         from symrnn import commands  # imports PyTensor: only after the arguments are good
         return getattr(commands, args.command)(args) or 0

@@ -93,3 +93,10 @@ def test_cli_offers_every_optimizer():
     from symrnn import cli, updates
     for name in updates.OPTIMIZERS:
         assert cli.build_parser().parse_args(["train", "--optimizer", name]).optimizer == name
+
+
+def test_vector_math_flag_sets_the_environment_the_compiles_read(monkeypatch, capsys):
+    monkeypatch.setenv("SYMRNN_VECTOR_MATH", "0")
+    assert main(["bench", "--vector-math", "--no-torch", "--workloads", "nope"]) == 1  # stops before any run
+    assert os.environ["SYMRNN_VECTOR_MATH"] == "1"
+    assert capsys.readouterr().err.count("\n") == 1
