@@ -1,4 +1,4 @@
-"""float32 gate math that LLVM vectorises, for the Numba backend (opt-in: ``--vector-math``, ``SYMRNN_VECTOR_MATH=1``).
+"""float32 gate math that LLVM vectorises, for Numba (opt-in: ``--vector-math``, ``SYMRNN_VECTOR_MATH=1``).
 
 An LSTM or GRU step spends most of its time outside its matrix products, in the gates'
 elementwise math (an LSTM 256, B 64, T 40 forward pass: about 105 ms a call, of which the 40
