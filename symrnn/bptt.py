@@ -29,12 +29,14 @@ NumPy as before.
 import inspect
 
 import pytensor
+import pytensor.scalar as ps
 import pytensor.tensor as pt
 from pytensor.compile.builders import OpFromGraph
 from pytensor.gradient import DisconnectedType, disconnected_type
 from pytensor.graph.replace import clone_replace
 from pytensor.graph.rewriting.utils import rewrite_graph
 from pytensor.graph.traversal import ancestors, applys_between
+from pytensor.tensor.shape import Shape, Shape_i
 
 # pytensor >= 2.x warns unless scan is told to return outputs only (its old (outputs, updates)
 # pair is going away); older releases have no such argument.
@@ -193,6 +195,5 @@ def _rows(seq):
 def _reads_shape_only(node, k):
     """Whether ``node`` uses its ``k``-th input for its shape alone: Shape, Shape_i, and the first
     input of ``fill``/``second`` (``zeros_like``), which gives only the shape to broadcast to."""
-    name = type(node.op).__name__
-    scalar_op = type(getattr(node.op, "scalar_op", None)).__name__
-    return name in ("Shape", "Shape_i") or (scalar_op == "Second" and k == 0)
+    return isinstance(node.op, (Shape, Shape_i)) or (isinstance(getattr(node.op, "scalar_op", None), ps.Second)
+                                                     and k == 0)

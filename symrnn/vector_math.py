@@ -38,6 +38,7 @@ from pytensor.compile.ops import deep_copy_op
 from pytensor.graph.rewriting.basic import in2out, node_rewriter
 from pytensor.scalar.math import Sigmoid
 from pytensor.tensor.elemwise import Elemwise
+from pytensor.tensor.shape import Reshape
 
 VECTOR_MATH = "symrnn_float32_vector_math"
 INLINE_THRESHOLD = 2000
@@ -107,7 +108,7 @@ def _maybe_strided(x):
         return False
     if x.owner is None:
         return True
-    return bool(getattr(x.owner.op, "view_map", None)) and type(x.owner.op).__name__ != "Reshape"
+    return bool(getattr(x.owner.op, "view_map", None)) and not isinstance(x.owner.op, Reshape)
 
 
 def let_llvm_inline_fused_loops():
