@@ -22,6 +22,7 @@ from pytensor.link.numba.linker import NumbaLinker
 from symrnn import vector_math
 from symrnn.fast_tanh import FAST_TANH
 from symrnn.progress import Ticker
+from symrnn.validate import environment_choice
 
 # pip builds of PyTensor find no BLAS for the C linker and say so at every import; symrnn uses
 # the Numba linker for speed, so the advice is noise to our users.
@@ -40,7 +41,7 @@ def compile_mode(name):
     mode = get_mode(name)
     if not isinstance(mode.linker, NumbaLinker):
         return mode
-    if os.environ.get("SYMRNN_VECTOR_MATH") == "1":
+    if environment_choice("SYMRNN_VECTOR_MATH", ("0", "1")) == "1":
         vector_math.let_llvm_inline_fused_loops()
         return mode.including(vector_math.VECTOR_MATH)
     return mode.including(FAST_TANH)

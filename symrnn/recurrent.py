@@ -12,14 +12,13 @@ to the next call as its initial states — the forward pass is the same as over 
 sequence, while gradients stop at the chunk boundary. (``truncate_gradient`` below is a
 different thing.)
 """
-import os
-
 import pytensor
 import pytensor.tensor as pt
 
 from symrnn import init
 from symrnn.bptt import SCAN_KWARGS, scan_saving_forward
 from symrnn.errors import DtypeError, ShapeError
+from symrnn.validate import environment_choice
 
 
 def zero_state(cell, inputs):
@@ -158,8 +157,8 @@ def _saved_gradient(cell, inputs, recurrent_mask, truncate_gradient):
     for batched inputs of a cell whose step keeps rows apart, unless ``$SYMRNN_GRADIENT`` is
     ``scan`` (PyTensor's own scan gradient). Truncated gradients and recurrent dropout (whose
     (B, width) mask is a non-sequence) keep PyTensor's."""
-    return (os.environ.get("SYMRNN_GRADIENT", "saved") != "scan" and inputs.ndim == 3 and cell.rows_independent
-            and truncate_gradient == -1 and not recurrent_mask)
+    return (environment_choice("SYMRNN_GRADIENT", ("saved", "scan")) == "saved" and inputs.ndim == 3
+            and cell.rows_independent and truncate_gradient == -1 and not recurrent_mask)
 
 
 def _batched(state, inputs):

@@ -99,3 +99,11 @@ def test_a_step_that_mixes_rows_keeps_pytensors_gradient(monkeypatch):
     scan = gradients(cell, monkeypatch, "scan", mask=False, go_backwards=False)
     for a, b in zip(saved, scan):  # folding time into the batch would change the batch mean
         np.testing.assert_array_equal(a, b)
+
+
+def test_an_unknown_gradient_setting_is_one_clear_error(monkeypatch):
+    from symrnn.errors import ConfigError
+
+    monkeypatch.setenv("SYMRNN_GRADIENT", "Scan")
+    with pytest.raises(ConfigError, match=r"^SYMRNN_GRADIENT is 'Scan'; set it to one of saved, scan"):
+        scan_cell(cells.SimpleRNN(3, 4, dtype="float64"), pt.tensor3("x", dtype="float64"))

@@ -3,6 +3,7 @@ and contiguous copies for the loops that use them, in Numba modes only."""
 import numpy as np
 import pytensor
 import pytensor.tensor as pt
+import pytest
 from pytensor.compile.mode import Mode
 from pytensor.compile.ops import DeepCopyOp
 from pytensor.scalar import Tanh
@@ -61,3 +62,11 @@ def test_float64_and_the_default_numba_mode_keep_pytensors_functions(monkeypatch
     chosen = compile_mode("NUMBA").provided_optimizer.include
     assert VECTOR_MATH in chosen and FAST_TANH not in chosen
     assert VECTOR_MATH not in compile_mode("FAST_COMPILE").provided_optimizer.include
+
+
+def test_an_unknown_vector_math_setting_is_one_clear_error(monkeypatch):
+    from symrnn.errors import ConfigError
+
+    monkeypatch.setenv("SYMRNN_VECTOR_MATH", "yes")
+    with pytest.raises(ConfigError, match=r"^SYMRNN_VECTOR_MATH is 'yes'; set it to one of 0, 1"):
+        compile_mode("NUMBA")
