@@ -205,7 +205,7 @@ def main(argv=None):
     parser.add_argument("workload", choices=sorted(WORKLOADS))
     parser.add_argument("--seconds", type=float, default=5.0, help="time at least this long (after the first step)")
     parser.add_argument("--min-steps", type=int, default=3)
-    parser.add_argument("--mode", default=None, help="symrnn: PyTensor mode (default $SYMRNN_MODE or NUMBA)")
+    parser.add_argument("--mode", default=None, help="symrnn: PyTensor mode (default $SYMRNN_MODE or JAX)")
     parser.add_argument("--updates-per-call", type=int, default=1, help="symrnn: K updates in one call")
     parser.add_argument("--threads", type=int, default=0,
                         help="BLAS threads: torch.set_num_threads, or OPENBLAS_NUM_THREADS for symrnn "

@@ -148,7 +148,7 @@ def _add_output_arguments(train):
     out.add_argument("--no-report", action="store_true", help="no report page")
     out.add_argument("--json", action="store_true",
                      help="end with one JSON line: steps, train_loss, val_loss, chars_per_sec, ...")
-    out.add_argument("--mode", help="PyTensor mode (default $SYMRNN_MODE or NUMBA)")
+    out.add_argument("--mode", help="PyTensor mode (default $SYMRNN_MODE or JAX)")
     out.add_argument("--vector-math", action="store_true", help=VECTOR_MATH_HELP)
     out.add_argument("--no-progress", action="store_true", help="no progress bars or tickers")
 
@@ -164,7 +164,7 @@ def _add_sample(commands):
     sample.add_argument("--temperature", type=NON_NEGATIVE, default=1.0,
                         help="1 samples the model's distribution, < 1 sharpens, 0 is greedy argmax")
     sample.add_argument("--seed", type=int, help="seed for sampling (default: fresh)")
-    sample.add_argument("--mode", help="PyTensor mode (default $SYMRNN_MODE or NUMBA)")
+    sample.add_argument("--mode", help="PyTensor mode (default $SYMRNN_MODE or JAX)")
     sample.add_argument("--no-progress", action="store_true", help="no compile ticker")
 
 
@@ -240,7 +240,7 @@ def _add_bench(commands):
     bench.add_argument("--cold", action="store_true",
                        help="also time one start per workload on an empty compile cache (slow: a Numba "
                             "compile from scratch)")
-    bench.add_argument("--mode", help="symrnn's PyTensor mode (default $SYMRNN_MODE or NUMBA)")
+    bench.add_argument("--mode", help="symrnn's PyTensor mode (default $SYMRNN_MODE or JAX)")
     bench.add_argument("--vector-math", action="store_true", help=VECTOR_MATH_HELP)
     bench.add_argument("--torch-python", metavar="PATH", help="an interpreter that has torch (default: this one)")
     bench.add_argument("--no-torch", action="store_true", help="symrnn side only")

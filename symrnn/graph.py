@@ -9,12 +9,16 @@ The training graph::
 
 ``symrnn.train.Trainer`` compiles it (``pytensor.function(inputs, outputs, updates=upd_dict)``)
 when first called; the optimiser's state variables exist as soon as the graph does.
+
+JAX compiles for fixed shapes: ``fixed_shape_training_graph`` and ``prediction_graph(model, shape)``
+build the same graphs for one (T, B), the scans included, on the same ``shared`` variables.
 """
 from collections import OrderedDict
 from dataclasses import dataclass
 
 import pytensor
 import pytensor.tensor as pt
+from pytensor.graph.replace import clone_replace
 
 from symrnn.clip import clip_by_global_norm
 from symrnn.errors import ConfigError
@@ -28,11 +32,15 @@ class TrainingGraph:
     inputs: ``[inp (T, B) int32, outp (T, B) int32, *h0 (B, size_i), lr]`` (lr a scalar of the
         model's dtype). outputs: ``[error (scalar), *final_states]``. upd_dict: shared variable →
         new value, the optimiser's updates merged with the layers' (batchnorm, dropout).
+        gradients: ``g_all``, one per ``model.params``, as the optimiser's updates read them.
+        layer_updates: the shared variables the layers update (their values are in upd_dict).
     """
 
     inputs: list
     outputs: list
     upd_dict: OrderedDict
+    gradients: list
+    layer_updates: list
 
 
 @dataclass(frozen=True)
@@ -54,25 +62,51 @@ def optimizer_by_name(optimizer):
 
 def training_graph(model, optimizer, clip=None):
     """The lesson's training graph for ``model``: optimiser by name or builder, global-norm ``clip``."""
-    inp, outp = pt.matrix("inp", dtype="int32"), pt.matrix("outp", dtype="int32")
-    h0 = model.state_variables()
+    inp, outp, h0 = _window_variables(model)
     lr = pt.scalar("lr", dtype=model.dtype)
-    w_all = model.params
+    error, final_states, layer_updates, g_all = _loss_and_gradients(model, inp, outp, h0)
+    steps = clip_by_global_norm(g_all, clip) if clip else g_all
+    upd_dict = optimizer_by_name(optimizer)(steps, model.params, lr)
+    upd_dict.update(layer_updates)
+    return TrainingGraph([inp, outp, *h0, lr], [error, *final_states], upd_dict, g_all, list(layer_updates))
+
+
+def fixed_shape_training_graph(graph, model, shape):
+    """``graph`` (a ``TrainingGraph`` of ``model``) for (T, B) = ``shape`` only: the window's loss,
+    scans and gradients built anew on inputs of that shape, and the optimiser's updates of
+    ``graph.upd_dict`` (its state variables included) rewired to the new gradients.
+
+    Returns ``(inputs, outputs, updates)`` for ``pytensor.function``, as ``graph`` has them.
+    """
+    inp, outp, h0 = _window_variables(model, shape)
+    lr = graph.inputs[-1]
+    error, final_states, layer_updates, g_all = _loss_and_gradients(model, inp, outp, h0)
+    optimised = [w for w in graph.upd_dict if w not in graph.layer_updates]
+    values = clone_replace([graph.upd_dict[w] for w in optimised], dict(zip(graph.gradients, g_all)))
+    updates = [*zip(optimised, values), *layer_updates.items()]
+    return [inp, outp, *h0, lr], [error, *final_states], updates
+
+
+def _window_variables(model, shape=(None, None)):
+    """Symbolic ``inp`` and ``outp`` (T, B) int32 and the initial states (B, size_i), of ``shape``."""
+    inp, outp = (pt.tensor(name, dtype="int32", shape=shape) for name in ("inp", "outp"))
+    return inp, outp, model.state_variables(shape[1])
+
+
+def _loss_and_gradients(model, inp, outp, h0):
+    """(error, final states, layer updates, g_all): the window's loss and its gradient for every weight."""
     error, final_states, layer_updates = model.window_loss(inp, outp, h0)
     # scan's gradient gives a state that gets no gradient from outside the loop a zero placeholder
     # in floatX (float64 unless configured): it would widen a float32 model's backward loop
     with pytensor.config.change_flags(floatX=model.dtype):
-        g_all = pytensor.grad(error, w_all)
-    if clip:
-        g_all = clip_by_global_norm(g_all, clip)
-    upd_dict = optimizer_by_name(optimizer)(g_all, w_all, lr)
-    upd_dict.update(layer_updates)
-    return TrainingGraph([inp, outp, *h0, lr], [error, *final_states], upd_dict)
+        g_all = pytensor.grad(error, model.params)
+    return error, final_states, layer_updates, g_all
 
 
-def prediction_graph(model):
-    """Next-character probabilities of ``model``, deterministic (no dropout, batchnorm's averages)."""
-    inp = pt.matrix("inp", dtype="int32")
-    h0 = model.state_variables()
+def prediction_graph(model, shape=(None, None)):
+    """Next-character probabilities of ``model``, deterministic (no dropout, batchnorm's averages),
+    for inputs of ``shape`` (T, B) (None: any length)."""
+    inp = pt.tensor("inp", dtype="int32", shape=shape)
+    h0 = model.state_variables(shape[1])
     logits, final_states, _ = model.logits(inp, h0, deterministic=True)
     return PredictionGraph([inp, *h0], [pt.special.softmax(logits, axis=-1), *final_states])

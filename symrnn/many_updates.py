@@ -21,8 +21,9 @@ import pytensor
 import pytensor.tensor as pt
 from pytensor.graph.replace import clone_replace
 
-from symrnn.backend import CompiledFunction
-from symrnn.errors import ShapeError, TrainingDiverged
+from symrnn.backend import CompiledFunction, default_mode
+from symrnn.errors import ConfigError, ShapeError, TrainingDiverged
+from symrnn.jax_backend import is_jax
 from symrnn.recurrent import SCAN_KWARGS
 
 
@@ -76,6 +77,9 @@ class ManyUpdates:
     """
 
     def __init__(self, trainer, *, carry_states=False):
+        if is_jax(trainer.mode or default_mode()):
+            raise ConfigError("K updates in one call: the loop over windows hides their shapes from JAX, which "
+                              "must know them when it compiles; use one update a call, or --mode NUMBA")
         self.trainer, self.carry_states = trainer, carry_states
         self._fn = None
 

@@ -71,9 +71,12 @@ class CharRNN:
         drop = self.recurrent.dropout
         return [drop.rng] if drop is not None else []
 
-    def state_variables(self):
-        """Fresh symbolic initial states, one (B, size) matrix per cell state, named ``h0`` etc."""
-        return [pt.matrix(f"{name}0", dtype=self.dtype, shape=(None, size))
+    def state_variables(self, batch_size=None):
+        """Fresh symbolic initial states, one (B, size) matrix per cell state, named ``h0`` etc.
+
+        batch_size: B fixed in the variables' types (for JAX, which compiles for fixed shapes), or None.
+        """
+        return [pt.matrix(f"{name}0", dtype=self.dtype, shape=(batch_size, size))
                 for name, size in zip(self.cell.state_names, self.cell.state_sizes())]
 
     def logits(self, inputs, initial_states, deterministic=True, last_only=False):

@@ -8,7 +8,7 @@ import numpy as np
 from symrnn import checkpoint
 from symrnn.backend import CompiledFunction
 from symrnn.errors import ShapeError, TrainingDiverged
-from symrnn.graph import optimizer_by_name, prediction_graph, training_graph
+from symrnn.graph import fixed_shape_training_graph, optimizer_by_name, prediction_graph, training_graph
 from symrnn.many_updates import ManyUpdates
 from symrnn.updates import optimizer_state
 
@@ -39,8 +39,12 @@ class Trainer:
         """``(inp, outp, *h0, lr) -> [error, *final_states]``, applying ``graph.upd_dict``."""
         if self._train_fn is None:
             self._train_fn = CompiledFunction(self.graph.inputs, self.graph.outputs, updates=self.graph.upd_dict,
-                                              name="train", mode=self.mode, show_progress=self.show_progress)
+                                              name="train", mode=self.mode, show_progress=self.show_progress,
+                                              build=self._fixed_shape_training_graph)
         return self._train_fn
+
+    def _fixed_shape_training_graph(self, arrays):
+        return fixed_shape_training_graph(self.graph, self.model, np.shape(arrays[0]))
 
     @property
     def predict_fn(self):
@@ -48,8 +52,13 @@ class Trainer:
         if self._predict_fn is None:
             graph = prediction_graph(self.model)
             self._predict_fn = CompiledFunction(graph.inputs, graph.outputs, name="predict", mode=self.mode,
-                                                show_progress=self.show_progress)
+                                                show_progress=self.show_progress,
+                                                build=self._fixed_shape_prediction_graph)
         return self._predict_fn
+
+    def _fixed_shape_prediction_graph(self, arrays):
+        graph = prediction_graph(self.model, np.shape(arrays[0]))
+        return graph.inputs, graph.outputs, {}
 
     def many_updates(self, carry_states=False):
         """The ``symrnn.many_updates.ManyUpdates`` of this trainer (K updates a call), compiled on first call."""

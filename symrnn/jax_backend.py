@@ -1,0 +1,183 @@
+"""The JAX backend: XLA compiles for fixed shapes, so symrnn compiles one function per shape.
+
+XLA compiles symrnn's training graphs in one to three seconds (Numba: 20–110 s on a cold cache)
+and, on a CPU, runs the SimpleRNN, GRU and LSTM benchmarks several times as fast (README,
+"Speed"). It needs every shape known when it compiles: ``jax.numpy.arange(T·B)`` in the loss,
+for one, must see a number. symrnn's graphs take (T, B) from their inputs and the layer sizes
+from their weights, so ``ShapeSpecialised`` compiles a copy of the graph per shape of the
+arrays it is called with (``static_graph``): the inputs get types of those fixed shapes, every
+``shared`` weight is pinned to its current shape with ``specify_shape``, and PyTensor's
+rewrites fold every shape into a constant. A run trains on one (T, B), plus perhaps a shorter
+last batch: one or two compiles.
+
+Between calls the weights stay in the ``shared`` variables as JAX arrays (converting them back
+after every update would cost the lesson's small windows a quarter of their speed);
+``settle_shared`` turns them into NumPy arrays for any other backend's function that reads them.
+"""
+import contextlib
+import functools
+import logging
+import sys
+import warnings
+
+import numpy as np
+import pytensor
+import pytensor.tensor as pt
+from pytensor.graph.replace import clone_replace
+from pytensor.graph.traversal import ancestors
+from pytensor.tensor.random.type import RandomType
+
+from symrnn.progress import Ticker
+
+
+def is_jax(mode):
+    """Whether the PyTensor mode name ``mode`` is JAX's."""
+    return isinstance(mode, str) and mode.upper() == "JAX"
+
+
+def static_graph(inputs, outputs, updates, arrays):
+    """The graph ``(inputs, outputs, updates)`` for inputs of the shapes of ``arrays`` only, copied.
+
+    Returns ``(inputs, outputs, updates)`` for ``pytensor.function``: new input variables of
+    fixed shapes, and outputs and update values rebuilt on them, with every ``shared`` tensor the
+    graph reads pinned to the shape of its current value. A scan is copied as it was built, for
+    any length; building the graph anew for the shapes (``symrnn.graph.fixed_shape_training_graph``)
+    gives PyTensor scans it can rewrite.
+    """
+    single_output = not isinstance(outputs, list | tuple)
+    outputs = [outputs] if single_output else list(outputs)
+    static_inputs = [pt.tensor(x.name, dtype=x.type.dtype, shape=np.shape(a)) for x, a in zip(inputs, arrays)]
+    replace = dict(zip(inputs, static_inputs))
+    keys, values = list(updates or {}), list((updates or {}).values())
+    for shared in _shared_tensors([*outputs, *values]):
+        replace[shared] = pt.specify_shape(shared, shared.get_value(borrow=True).shape)
+    rebuilt = clone_replace([*outputs, *values], replace)
+    new_outputs = rebuilt[0] if single_output else rebuilt[:len(outputs)]
+    return static_inputs, new_outputs, list(zip(keys, rebuilt[len(outputs):]))
+
+
+def _shared_tensors(variables):
+    """The ``shared`` tensors the graph of ``variables`` reads, in a fixed order."""
+    return [v for v in ancestors(variables)
+            if isinstance(v, pytensor.compile.SharedVariable) and isinstance(v.type, pt.TensorType)]
+
+
+class ShapeSpecialised:
+    """A ``pytensor.function`` for JAX, compiled once per shape of its arguments.
+
+    build: ``arrays -> (inputs, outputs, updates)``, the graph for arguments of the shapes of
+    ``arrays`` (e.g. ``functools.partial(static_graph, inputs, outputs, updates)``).
+    Called like the function itself, it returns NumPy arrays; ``compile_seconds`` adds up every
+    compile and first call.
+    """
+
+    def __init__(self, build, *, name, mode, show_progress):
+        use_output_dtypes_in_reductions()
+        self.build, self.name, self.mode, self.show_progress = build, name, mode, show_progress
+        self.compiled = {}
+        self.compile_seconds = 0.0
+
+    def __call__(self, *args):
+        shapes = tuple(np.shape(a) for a in args)
+        if shapes in self.compiled:
+            values = self._call(shapes, args)
+        else:  # XLA compiles at the first call: both are start-up
+            label = f"compiling {self.name} function [JAX, shapes {', '.join(map(str, shapes))}]"
+            with Ticker(label, enabled=self.show_progress) as ticker, _quiet_compile(self.mode):
+                inputs, outputs, updates = self.build(args)
+                self.compiled[shapes] = pytensor.function(inputs, outputs, updates=updates, mode=self.mode,
+                                                          name=self.name)
+                values = self._call(shapes, args)
+            self.compile_seconds += ticker.seconds
+        if isinstance(values, list):
+            return [np.array(value) for value in values]
+        return np.array(values)
+
+    def _call(self, shapes, args):
+        """Call the function compiled for ``shapes``, its random numbers drawn from the ``shared`` generators."""
+        fn = self.compiled[shapes]
+        for generator, jax_copy in _generator_copies(fn):
+            _draw_from(generator, jax_copy)
+        return fn(*args)
+
+
+def _generator_copies(fn):
+    """(shared NumPy generator, storage of the JAX function's copy of it) for each generator ``fn`` reads.
+
+    PyTensor's JAX linker compiles a copy of each ``shared`` random generator (as a JAX key),
+    updated by the function but never written back to the shared variable.
+    """
+    return [(spec.variable, fn.vm.storage_map[variable])
+            for spec, variable in zip(fn.maker.inputs, fn.maker.fgraph.inputs)
+            if spec.variable is not variable and isinstance(variable.type, RandomType)]
+
+
+def _draw_from(generator, jax_copy):
+    """Key the JAX copy of a generator from the NumPy generator's state, then step that generator.
+
+    So a JAX run's random numbers follow the NumPy generator as the other backends' do (not the
+    same numbers: JAX draws its own way), whatever the shapes, and a checkpoint of the NumPy
+    state resumes them exactly.
+    """
+    from pytensor.link.jax.dispatch import jax_typify
+
+    numpy_generator = generator.get_value(borrow=True)
+    jax_copy[0] = jax_typify(numpy_generator)
+    numpy_generator.random()
+
+
+@contextlib.contextmanager
+def _quiet_compile(mode):
+    """Compile with ``mode`` as PyTensor's default too, and without two kinds of noise.
+
+    - PyTensor 3.0 rewrites a scan's inner graph with the default mode, which would put C-only
+      ops (``Gemm``) into a graph for JAX.
+    - A length of 1 in a static shape makes that axis broadcastable (the lesson's B = 1), while
+      the scans inside were built for any length: a rewrite that rebuilds such a scan is refused
+      (``check_broadcast``), the scan stays as it was, and PyTensor logs the refusal with a
+      traceback. XLA optimises the loop itself, so nothing is lost but the noise.
+    - Inside a scan the batch length is unknown to PyTensor, which warns that JAX drops its
+      run-time broadcast checks; XLA checks every shape when it compiles.
+    - PyTensor warns that JAX uses a copy of each ``shared`` random generator: ``_draw_from``
+      keys that copy from the shared generator at every call.
+    """
+    logger = logging.getLogger("pytensor.graph.rewriting.basic")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        with pytensor.config.change_flags(on_opt_error="ignore", mode=mode), warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Skipping Assert")
+            warnings.filterwarnings("ignore", message="The RandomType SharedVariables")
+            yield
+    finally:
+        logger.setLevel(level)
+
+
+def settle_shared(fn):
+    """Make the ``shared`` inputs of the compiled function ``fn`` hold NumPy arrays, not JAX's."""
+    if "jax" not in sys.modules:
+        return
+    for container in fn.input_storage:
+        if type(container.storage[0]).__module__.startswith("jax"):
+            container.storage[0] = np.array(container.storage[0])
+
+
+@functools.cache
+def use_output_dtypes_in_reductions():
+    """PyTensor's JAX reductions return their accumulator's dtype (float64 for a float32 sum with
+    ``acc_dtype="float64"``, as the gradient of softmax has), not the output's; a scan carrying
+    the result then stops on "carry input and carry output must have equal types". Cast back.
+    """
+    from pytensor.link.jax.dispatch.basic import jax_funcify
+    from pytensor.tensor.elemwise import CAReduce
+
+    accumulate = jax_funcify.dispatch(CAReduce)
+
+    @jax_funcify.register(CAReduce)
+    def careduce_in_output_dtype(op, node=None, **kwargs):
+        reduce, dtype = accumulate(op, node=node, **kwargs), node.outputs[0].dtype
+
+        def careduce(x):
+            return reduce(x).astype(dtype)
+
+        return careduce
