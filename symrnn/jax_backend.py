@@ -17,6 +17,7 @@ after every update would cost the lesson's small windows a quarter of their spee
 import contextlib
 import functools
 import logging
+import os
 import sys
 import warnings
 
@@ -73,6 +74,7 @@ class ShapeSpecialised:
 
     def __init__(self, build, *, name, mode, show_progress):
         use_output_dtypes_in_reductions()
+        keep_compiled_code()
         self.build, self.name, self.mode, self.show_progress = build, name, mode, show_progress
         self.compiled = {}
         self.compile_seconds = 0.0
@@ -160,6 +162,17 @@ def settle_shared(fn):
     for container in fn.input_storage:
         if type(container.storage[0]).__module__.startswith("jax"):
             container.storage[0] = np.array(container.storage[0])
+
+
+@functools.cache
+def keep_compiled_code():
+    """Keep XLA's compiled code on disk, beside PyTensor's (``<compiledir>/jax``), unless the user
+    chose a place: a second run of the same model skips XLA's compile (0.6 s of an LSTM's 3 s start)."""
+    import jax
+
+    if jax.config.jax_compilation_cache_dir is None:
+        jax.config.update("jax_compilation_cache_dir", os.path.join(pytensor.config.compiledir, "jax"))
+        jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.1)
 
 
 @functools.cache
