@@ -6,9 +6,10 @@
 
 Both sides train the same model on B × T batches: one-hot input (vocabulary 86), ``--layers``
 cells of H 256, a softmax output layer, SGD lr 0.01, no clipping. symrnn runs ``symrnn train``
-(its default backend, or $SYMRNN_MODE; compile excluded); the peer runs ``torch_peer.py batched`` (its first step excluded),
-with the threads this machine has. The two alternate, ``--repeats`` times each; prints chars/s
-of every run and the ratio of the medians (symrnn / PyTorch; 1 means as fast).
+(its default backend, or $SYMRNN_MODE; compile excluded); the peer runs ``torch_peer.py batched``
+(its first step excluded), with the threads this machine has. The two alternate, ``--repeats``
+times each; prints chars/s of every run and the ratio of the medians (symrnn / PyTorch; 1 means
+as fast).
 ``--peer-python`` is an interpreter that has torch, if this one has not.
 """
 import argparse
