@@ -13,7 +13,8 @@ import pytensor.tensor as pt
 import pytest
 
 from symrnn import checkpoint
-from symrnn.backend import CompiledFunction
+from symrnn.backend import CompiledFunction, default_mode
+from symrnn.cli import main
 from symrnn.errors import ConfigError
 from symrnn.gradient_check import check_cell
 from symrnn.jax_backend import settle_shared
@@ -156,3 +157,32 @@ def test_a_run_with_dropout_resumes_exactly(tmp_path):
     resumed = trainer()
     resumed.restore(*checkpoint.load_checkpoint(tmp_path / "half.npz"))
     assert [resumed.train_step(x, y, 0.1)[0] for x, y in windows[2:]] == losses[2:]
+
+
+def test_jax_is_the_default_mode(monkeypatch):
+    monkeypatch.delenv("SYMRNN_MODE", raising=False)
+    assert default_mode() == "JAX"
+
+
+def test_the_command_line_trains_samples_and_reports_with_jax(tmp_path, capsys):
+    """The README's main job, small: train (report page included), then sample from its checkpoint."""
+    corpus, ck = tmp_path / "corpus.txt", str(tmp_path / "ck.npz")
+    corpus.write_text("the quick brown fox jumps over the lazy dog. " * 40)
+    small = ["--hidden", "16", "--no-progress", "--mode", "JAX", "--report", str(tmp_path / "report")]
+    assert main(["train", "--text", str(corpus), *small, "--steps", "60", "--report-every", "30",
+                 "--checkpoint", ck]) == 0
+    out = capsys.readouterr().out
+    assert "backend JAX" in out and (tmp_path / "report" / "report.html").exists()
+    assert main(["sample", "--checkpoint", ck, "--prime", "the ", "--length", "20", "--temperature", "0",
+                 "--mode", "JAX", "--no-progress"]) == 0
+    sampled = capsys.readouterr().out.rstrip("\n")
+    assert sampled.startswith("the ") and len(sampled) == 24
+
+
+def test_many_updates_a_call_on_the_command_line_is_one_clear_error(tmp_path, capsys):
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text("abcabcabc " * 40)
+    assert main(["train", "--text", str(corpus), "--hidden", "8", "--steps", "4", "--no-report", "--no-progress",
+                 "--mode", "JAX", "--updates-per-call", "2"]) != 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--mode NUMBA" in err[0]
