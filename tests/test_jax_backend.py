@@ -186,3 +186,10 @@ def test_many_updates_a_call_on_the_command_line_is_one_clear_error(tmp_path, ca
                  "--mode", "JAX", "--updates-per-call", "2"]) != 0
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "--mode NUMBA" in err[0]
+
+
+def test_bench_refuses_many_updates_under_jax_before_running_anything():
+    from symrnn.bench import benchmark
+
+    with pytest.raises(ConfigError, match="--mode NUMBA"):
+        benchmark(["lesson"], mode="JAX", updates_per_call=2, echo=lambda *a: pytest.fail("it ran"))
