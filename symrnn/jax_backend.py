@@ -1,14 +1,14 @@
 """The JAX backend: XLA compiles for fixed shapes, so symrnn compiles one function per shape.
 
 XLA compiles symrnn's training graphs in one to three seconds (Numba: 20–110 s on a cold cache)
-and, on a CPU, runs the SimpleRNN, GRU and LSTM benchmarks several times as fast (README,
-"Speed"). It needs every shape known when it compiles: ``jax.numpy.arange(T·B)`` in the loss,
-for one, must see a number. symrnn's graphs take (T, B) from their inputs and the layer sizes
-from their weights, so ``ShapeSpecialised`` compiles a copy of the graph per shape of the
-arrays it is called with (``static_graph``): the inputs get types of those fixed shapes, every
-``shared`` weight is pinned to its current shape with ``specify_shape``, and PyTensor's
-rewrites fold every shape into a constant. A run trains on one (T, B), plus perhaps a shorter
-last batch: one or two compiles.
+and, on a CPU, ran the SimpleRNN, GRU and LSTM benchmarks 2.0–2.7× as fast as Numba (README,
+``symrnn bench``). It needs every shape known when it compiles: ``jax.numpy.arange(T·B)`` in
+the loss, for one, must see a number. symrnn's graphs take (T, B) from their inputs, so
+``ShapeSpecialised`` compiles, per shape of the arrays it is called with, the graph its
+``build`` makes for that shape: ``symrnn.train.Trainer`` builds its graphs anew, scans
+included (``symrnn.graph.fixed_shape_training_graph``); any other graph is copied with inputs
+of fixed shapes and its ``shared`` tensors pinned to their shapes (``static_graph``). A run
+trains on one (T, B), plus perhaps a shorter last batch: one or two compiles.
 
 Between calls the weights stay in the ``shared`` variables as JAX arrays (converting them back
 after every update would cost the lesson's small windows a quarter of their speed);
@@ -87,8 +87,8 @@ class ShapeSpecialised:
             label = f"compiling {self.name} function [JAX, shapes {', '.join(map(str, shapes))}]"
             with Ticker(label, enabled=self.show_progress) as ticker, _quiet_compile(self.mode):
                 inputs, outputs, updates = self.build(args)
-                self.compiled[shapes] = pytensor.function(inputs, outputs, updates=updates, mode=self.mode,
-                                                          name=self.name)
+                fn = pytensor.function(inputs, outputs, updates=updates, mode=self.mode, name=self.name)
+                self.compiled[shapes] = fn, _generator_copies(fn)
                 values = self._call(shapes, args)
             self.compile_seconds += ticker.seconds
         if isinstance(values, list):
@@ -97,8 +97,8 @@ class ShapeSpecialised:
 
     def _call(self, shapes, args):
         """Call the function compiled for ``shapes``, its random numbers drawn from the ``shared`` generators."""
-        fn = self.compiled[shapes]
-        for generator, jax_copy in _generator_copies(fn):
+        fn, generator_copies = self.compiled[shapes]
+        for generator, jax_copy in generator_copies:
             _draw_from(generator, jax_copy)
         return fn(*args)
 
@@ -130,7 +130,7 @@ def _draw_from(generator, jax_copy):
 
 @contextlib.contextmanager
 def _quiet_compile(mode):
-    """Compile with ``mode`` as PyTensor's default too, and without two kinds of noise.
+    """Compile with ``mode`` as PyTensor's default too, and without PyTensor's noise about it.
 
     - PyTensor 3.0 rewrites a scan's inner graph with the default mode, which would put C-only
       ops (``Gemm``) into a graph for JAX.
