@@ -208,8 +208,8 @@ def main(argv=None):
     parser.add_argument("--mode", default=None, help="symrnn: PyTensor mode (default $SYMRNN_MODE or JAX)")
     parser.add_argument("--updates-per-call", type=int, default=1, help="symrnn: K updates in one call")
     parser.add_argument("--threads", type=int, default=0,
-                        help="BLAS threads: torch.set_num_threads, or OPENBLAS_NUM_THREADS for symrnn "
-                             "(default: each library's own: symrnn one, PyTorch one per core)")
+                        help="threads: torch.set_num_threads, or for symrnn OPENBLAS_NUM_THREADS and at most "
+                             "this many cores (XLA sizes its pool by them) (default: each library's own)")
     parser.add_argument("--hidden", type=int, default=None, help="override the workload's hidden size")
     parser.add_argument("--launched-at", type=float, default=None, help="the parent's time.time() at launch")
     args = parser.parse_args(argv)
@@ -218,8 +218,10 @@ def main(argv=None):
     if args.hidden:
         workload = replace(workload, hidden=args.hidden)
     if args.side == "symrnn":
-        if args.threads:  # before NumPy (and with it OpenBLAS, which reads this once) is imported
+        if args.threads:  # before NumPy (and with it OpenBLAS, which reads this once) and JAX are imported
             os.environ["OPENBLAS_NUM_THREADS"] = os.environ["OMP_NUM_THREADS"] = str(args.threads)
+            if hasattr(os, "sched_setaffinity"):  # XLA has no thread-count setting that holds; its pool follows this
+                os.sched_setaffinity(0, sorted(os.sched_getaffinity(0))[:args.threads])
         from symrnn.backend import default_mode
 
         run = symrnn_run(workload, args.seconds, args.min_steps, args.mode or default_mode(), args.updates_per_call)

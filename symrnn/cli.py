@@ -235,8 +235,8 @@ def _add_bench(commands):
                        help="also time symrnn with K updates in each compiled call (default 1: not)")
     bench.add_argument("--hidden", type=POSITIVE_INT, help="override every workload's hidden size (quick runs)")
     bench.add_argument("--threads", type=POSITIVE_INT, default=0, metavar="N",
-                       help="BLAS threads on both sides (default: each library's own: one for symrnn, "
-                            "one per core for PyTorch)")
+                       help="threads on both sides: PyTorch's, and for symrnn N BLAS threads on at most N "
+                            "cores (default: each library's own: one BLAS thread, XLA and PyTorch one per core)")
     bench.add_argument("--cold", action="store_true",
                        help="also time one start per workload on an empty compile cache (slow: a Numba "
                             "compile from scratch)")
