@@ -99,11 +99,6 @@ def benchmark(workloads, *, repeats=3, seconds=5.0, mode=None, updates_per_call=
     unknown = sorted(set(workloads) - set(WORKLOADS))
     if unknown:
         raise ConfigError(f"unknown workload(s) {', '.join(unknown)}; choose from {', '.join(WORKLOADS)}")
-    if updates_per_call > 1:
-        from symrnn.jax_backend import is_jax
-
-        if is_jax(mode or _default_mode()):
-            raise ConfigError("K updates in one call need --mode NUMBA (or another non-JAX mode)")
     variants = [("symrnn", 1)] + ([("symrnn", updates_per_call)] if updates_per_call > 1 else [])
     sides = variants + ([("torch", 1)] if torch else [])
     options = {"seconds": seconds, "mode": mode, "hidden": hidden, "threads": threads}

@@ -20,20 +20,22 @@ import numpy as np
 import pytensor
 import pytensor.tensor as pt
 from pytensor.graph.replace import clone_replace
+from pytensor.tensor.random.type import RandomType
 
-from symrnn.backend import CompiledFunction, default_mode
-from symrnn.errors import ConfigError, ShapeError, TrainingDiverged
-from symrnn.jax_backend import is_jax
+from symrnn.backend import CompiledFunction
+from symrnn.errors import ShapeError, TrainingDiverged
+from symrnn.graph import fixed_shape_training_graph
 from symrnn.recurrent import SCAN_KWARGS
 
 
-def many_updates_graph(inputs, outputs, upd_dict, *, carry_states=False):
+def many_updates_graph(inputs, outputs, upd_dict, *, carry_states=False, n_windows=None):
     """The graph of K updates from the graph of one.
 
     inputs ``[inp (T, B), outp (T, B), *h0, lr]``, outputs ``[error, *final_states]``, ``upd_dict``
     ``{shared: new value}``: the training graph of one update.
     carry_states: each window starts from the previous window's final states (stateful
     training); otherwise every window starts from ``h0``.
+    n_windows: K fixed in the inputs' types (for JAX, with a one-update graph of fixed (T, B)), or None.
 
     Returns ``(inputs, outputs, updates)`` for ``pytensor.function``: inputs ``[inps (K, T, B),
     outps (K, T, B), *h0, lrs (K,)]``, outputs ``[errors (K,), *final_states]`` (the last
@@ -43,9 +45,9 @@ def many_updates_graph(inputs, outputs, upd_dict, *, carry_states=False):
     error, *final_states = outputs
     shared = list(upd_dict)
     n_shared, n_states = len(shared), len(h0)
-    inps = pt.tensor3("inps", dtype=inp.dtype)
-    outps = pt.tensor3("outps", dtype=outp.dtype)
-    lrs = pt.vector("lrs", dtype=lr.dtype)
+    inps = pt.tensor("inps", dtype=inp.dtype, shape=(n_windows, *inp.type.shape))
+    outps = pt.tensor("outps", dtype=outp.dtype, shape=(n_windows, *outp.type.shape))
+    lrs = pt.tensor("lrs", dtype=lr.dtype, shape=(n_windows,))
 
     def window(x, y, rate, *rest):
         carried, states = rest[:n_shared], rest[n_shared:]  # states: carried, or h0 as non-sequences
@@ -63,7 +65,8 @@ def many_updates_graph(inputs, outputs, upd_dict, *, carry_states=False):
     results = pytensor.scan(window, sequences=[inps, outps, lrs], outputs_info=outputs_info,
                             non_sequences=non_sequences, return_list=True, **SCAN_KWARGS)
     errors, values, finals = results[0], results[1:1 + n_shared], results[1 + n_shared:]
-    updates = OrderedDict((s, v[-1]) for s, v in zip(shared, values))
+    # scan keeps only the last state of a random generator (generators do not stack)
+    updates = OrderedDict((s, v if isinstance(v.type, RandomType) else v[-1]) for s, v in zip(shared, values))
     return [inps, outps, *h0, lrs], [errors, *(f[-1] for f in finals)], updates
 
 
@@ -77,9 +80,6 @@ class ManyUpdates:
     """
 
     def __init__(self, trainer, *, carry_states=False):
-        if is_jax(trainer.mode or default_mode()):
-            raise ConfigError("K updates in one call: the loop over windows hides their shapes from JAX, which "
-                              "must know them when it compiles; use one update a call, or --mode NUMBA")
         self.trainer, self.carry_states = trainer, carry_states
         self._fn = None
 
@@ -89,8 +89,16 @@ class ManyUpdates:
             graph = self.trainer.graph  # the one-update graph; its optimiser state is the trainer's own
             many = many_updates_graph(graph.inputs, graph.outputs, graph.upd_dict, carry_states=self.carry_states)
             self._fn = CompiledFunction(many[0], many[1], updates=many[2], name="train (many updates)",
-                                        mode=self.trainer.mode, show_progress=self.trainer.show_progress)
+                                        mode=self.trainer.mode, show_progress=self.trainer.show_progress,
+                                        build=self._fixed_shape_graph)
         return self._fn
+
+    def _fixed_shape_graph(self, arrays):
+        """For JAX: the graph of K updates built on the one-update graph of the windows' fixed (T, B)."""
+        n_windows, *window = np.shape(arrays[0])
+        inputs, outputs, updates = fixed_shape_training_graph(self.trainer.graph, self.trainer.model, tuple(window))
+        return many_updates_graph(inputs, outputs, OrderedDict(updates), carry_states=self.carry_states,
+                                  n_windows=n_windows)
 
     @property
     def compile_seconds(self):

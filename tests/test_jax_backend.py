@@ -15,7 +15,6 @@ import pytest
 from symrnn import checkpoint
 from symrnn.backend import CompiledFunction, default_mode
 from symrnn.cli import main
-from symrnn.errors import ConfigError
 from symrnn.gradient_check import check_cell
 from symrnn.jax_backend import settle_shared
 from symrnn.many_updates import ManyUpdates
@@ -130,10 +129,28 @@ def test_a_function_of_symbolic_lengths_compiles_for_each_shape():
     assert len(fn.fn.compiled) == 2
 
 
-def test_many_updates_in_one_call_say_to_use_numba():
-    trainer = Trainer(CharRNN(V, 8), mode="JAX", show_progress=False)
-    with pytest.raises(ConfigError, match="--mode NUMBA"):
-        ManyUpdates(trainer)
+@pytest.mark.parametrize("batch, model_kwargs, carry_states", [
+    (1, {}, False),                     # the lesson's online SGD
+    (3, {"cell": "lstm"}, True),        # stateful
+])
+def test_k_updates_in_one_call_equal_k_calls(batch, model_kwargs, carry_states):
+    """The loop over windows is built on the one-update graph of the windows' fixed (T, B)."""
+    windows = np.random.default_rng(2).integers(0, V, size=(2, 4, 5, batch))
+    lrs = np.array([0.1, 0.05, 0.2, 0.1])
+
+    def trainer():
+        return Trainer(CharRNN(V, 8, **model_kwargs), "adam", clip=5.0, mode="JAX", show_progress=False)
+
+    one_by_one, many = trainer(), trainer()
+    states, expected = one_by_one.model.zero_states(batch), []
+    for x, y, lr in zip(*windows, lrs):
+        loss, final = one_by_one.train_step(x, y, lr, states)
+        states = final if carry_states else states
+        expected.append(loss)
+    errors, _ = ManyUpdates(many, carry_states=carry_states)(*windows, lrs, many.model.zero_states(batch))
+    np.testing.assert_allclose(errors, expected, rtol=1e-6)
+    for got, want in zip(many.model.variables, one_by_one.model.variables):
+        np.testing.assert_allclose(got.get_value(), want.get_value(), atol=1e-6)
 
 
 def test_a_gradient_check_passes_on_jax():
@@ -165,31 +182,15 @@ def test_jax_is_the_default_mode(monkeypatch):
 
 
 def test_the_command_line_trains_samples_and_reports_with_jax(tmp_path, capsys):
-    """The README's main job, small: train (report page included), then sample from its checkpoint."""
+    """The README's main job, small, 8 updates a call: train (report page included), then sample."""
     corpus, ck = tmp_path / "corpus.txt", str(tmp_path / "ck.npz")
     corpus.write_text("the quick brown fox jumps over the lazy dog. " * 40)
     small = ["--hidden", "16", "--no-progress", "--mode", "JAX", "--report", str(tmp_path / "report")]
     assert main(["train", "--text", str(corpus), *small, "--steps", "60", "--report-every", "30",
-                 "--checkpoint", ck]) == 0
+                 "--updates-per-call", "8", "--checkpoint", ck]) == 0
     out = capsys.readouterr().out
     assert "backend JAX" in out and (tmp_path / "report" / "report.html").exists()
     assert main(["sample", "--checkpoint", ck, "--prime", "the ", "--length", "20", "--temperature", "0",
                  "--mode", "JAX", "--no-progress"]) == 0
     sampled = capsys.readouterr().out.rstrip("\n")
     assert sampled.startswith("the ") and len(sampled) == 24
-
-
-def test_many_updates_a_call_on_the_command_line_is_one_clear_error(tmp_path, capsys):
-    corpus = tmp_path / "corpus.txt"
-    corpus.write_text("abcabcabc " * 40)
-    assert main(["train", "--text", str(corpus), "--hidden", "8", "--steps", "4", "--no-report", "--no-progress",
-                 "--mode", "JAX", "--updates-per-call", "2"]) != 0
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "--mode NUMBA" in err[0]
-
-
-def test_bench_refuses_many_updates_under_jax_before_running_anything():
-    from symrnn.bench import benchmark
-
-    with pytest.raises(ConfigError, match="--mode NUMBA"):
-        benchmark(["lesson"], mode="JAX", updates_per_call=2, echo=lambda *a: pytest.fail("it ran"))

@@ -32,6 +32,7 @@ def weights(trainer):
 @pytest.mark.parametrize("optimizer, model_kwargs", [
     ("sgd", {}),
     ("adam", {"embedding": 3}),
+    ("sgd", {"dropout": 0.3, "recurrent_dropout": 0.3}),  # the generator is carried window to window
 ])
 def test_one_call_of_k_updates_equals_k_calls(optimizer, model_kwargs):
     one_by_one, many = trainer_pair(optimizer, **model_kwargs)
