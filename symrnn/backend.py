@@ -2,7 +2,7 @@
 
 Backend choice. symrnn compiles with JAX by default (mode "JAX", ``symrnn.jax_backend``): XLA
 compiles a training function in one to three seconds, once per shape of its arguments, and ran
-the SimpleRNN, GRU and LSTM benchmarks 1.6–2.5× as fast as PyTorch on this CPU. PyTensor's own
+the SimpleRNN, GRU and LSTM benchmarks 2.0–2.7× as fast as Numba (README, ``symrnn bench``). PyTensor's own
 default linker is Numba (mode "NUMBA"): fastest for the lesson's tiny windows once compiled, but
 its first compile of a training function costs 20–110 s cold (cached in ``~/.pytensor``). The C
 linker ("CVM") runs the lesson's scan several times slower when pip finds no BLAS;
