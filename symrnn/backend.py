@@ -20,10 +20,11 @@ import os
 import warnings
 
 import pytensor
-from pytensor.compile.mode import get_mode
+from pytensor.compile.mode import get_mode, predefined_modes
 from pytensor.link.numba.linker import NumbaLinker
 
 from symrnn import jax_backend, vector_math
+from symrnn.errors import ConfigError
 from symrnn.fast_tanh import FAST_TANH
 from symrnn.progress import Ticker
 from symrnn.validate import environment_choice
@@ -42,7 +43,11 @@ def default_mode():
 def compile_mode(name):
     """The PyTensor mode called ``name``; a Numba mode also runs ``symrnn.fast_tanh``, or with
     ``$SYMRNN_VECTOR_MATH`` = 1 ``symrnn.vector_math``."""
-    mode = get_mode(name)
+    try:
+        mode = get_mode(name)
+    except ValueError:
+        choices = ", ".join([*sorted(predefined_modes), "FAST_RUN"])
+        raise ConfigError(f"unknown PyTensor mode {name!r} (--mode or SYMRNN_MODE); choose one of {choices}") from None
     if not isinstance(mode.linker, NumbaLinker):
         return mode
     if environment_choice("SYMRNN_VECTOR_MATH", ("0", "1")) == "1":
@@ -65,14 +70,14 @@ class CompiledFunction:
         self.name, self.mode = name, mode or default_mode()
         self.show_progress = show_progress
         self.called = False
-        if jax_backend.is_jax(self.mode):
+        mode = compile_mode(self.mode)
+        if jax_backend.is_jax(mode):
             build = build or functools.partial(jax_backend.static_graph, inputs, outputs, updates)
-            self.fn = jax_backend.ShapeSpecialised(build, name=name, mode=self.mode, show_progress=show_progress)
+            self.fn = jax_backend.ShapeSpecialised(build, name=name, mode=mode, show_progress=show_progress)
             self.compile_seconds = 0.0
             return
         with Ticker(f"compiling {name} function [{self.mode}]", enabled=show_progress) as ticker:
-            self.fn = pytensor.function(inputs, outputs, updates=updates, mode=compile_mode(self.mode),
-                                        name=name)
+            self.fn = pytensor.function(inputs, outputs, updates=updates, mode=mode, name=name)
         self.compile_seconds = ticker.seconds
 
     def __call__(self, *args):

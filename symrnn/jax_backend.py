@@ -26,14 +26,15 @@ import pytensor
 import pytensor.tensor as pt
 from pytensor.graph.replace import clone_replace
 from pytensor.graph.traversal import ancestors
+from pytensor.link.jax.linker import JAXLinker
 from pytensor.tensor.random.type import RandomType
 
 from symrnn.progress import Ticker
 
 
 def is_jax(mode):
-    """Whether the PyTensor mode name ``mode`` is JAX's."""
-    return isinstance(mode, str) and mode.upper() == "JAX"
+    """Whether the PyTensor ``Mode`` ``mode`` compiles with JAX."""
+    return isinstance(mode.linker, JAXLinker)
 
 
 def static_graph(inputs, outputs, updates, arrays):
@@ -85,7 +86,7 @@ class ShapeSpecialised:
             values = self._call(shapes, args)
         else:  # XLA compiles at the first call: both are start-up
             label = f"compiling {self.name} function [JAX, shapes {', '.join(map(str, shapes))}]"
-            with Ticker(label, enabled=self.show_progress) as ticker, _quiet_compile(self.mode):
+            with Ticker(label, enabled=self.show_progress) as ticker, _quiet_compile():
                 inputs, outputs, updates = self.build(args)
                 fn = pytensor.function(inputs, outputs, updates=updates, mode=self.mode, name=self.name)
                 self.compiled[shapes] = fn, _generator_copies(fn)
@@ -129,8 +130,8 @@ def _draw_from(generator, jax_copy):
 
 
 @contextlib.contextmanager
-def _quiet_compile(mode):
-    """Compile with ``mode`` as PyTensor's default too, and without PyTensor's noise about it.
+def _quiet_compile():
+    """Compile with JAX as PyTensor's default mode too, and without PyTensor's noise about it.
 
     - PyTensor 3.0 rewrites a scan's inner graph with the default mode, which would put C-only
       ops (``Gemm``) into a graph for JAX.
@@ -147,7 +148,7 @@ def _quiet_compile(mode):
     level = logger.level
     logger.setLevel(logging.CRITICAL)
     try:
-        with pytensor.config.change_flags(on_opt_error="ignore", mode=mode), warnings.catch_warnings():
+        with pytensor.config.change_flags(on_opt_error="ignore", mode="JAX"), warnings.catch_warnings():
             warnings.filterwarnings("ignore", message="Skipping Assert")
             warnings.filterwarnings("ignore", message="The RandomType SharedVariables")
             yield

@@ -52,3 +52,35 @@ def test_numba_tanh_is_within_the_stated_error():
     grid = np.concatenate([-grid, grid])
     exact = np.tanh(grid.astype(np.float64))
     assert np.max(np.abs(fn(grid) - exact) / np.abs(exact)) < 6.3e-7
+
+
+def test_an_unknown_mode_is_one_clear_error(tmp_path, capsys):
+    import pytensor.tensor as pt
+
+    from symrnn.backend import CompiledFunction
+    from symrnn.cli import main
+    from symrnn.errors import ConfigError
+
+    x = pt.vector("x")
+    with pytest.raises(ConfigError, match="choose one of .*JAX.*NUMBA"):
+        CompiledFunction([x], x * 2, name="double", mode="NO_SUCH_MODE", show_progress=False)
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text("abcabc " * 20)
+    assert main(["train", "--text", str(corpus), "--hidden", "4", "--steps", "2", "--no-report", "--no-progress",
+                 "--mode", "NO_SUCH_MODE"]) != 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "unknown PyTensor mode 'NO_SUCH_MODE'" in err[0]
+
+
+def test_a_jax_mode_is_known_by_its_linker_not_its_name():
+    """Whatever PyTensor resolves to its JAX linker (a ``Mode`` object here) compiles per shape."""
+    import pytensor.tensor as pt
+    from pytensor.compile.mode import get_mode
+
+    from symrnn.backend import CompiledFunction
+    from symrnn.jax_backend import ShapeSpecialised
+
+    x = pt.vector("x")
+    double = CompiledFunction([x], x * 2, name="double", mode=get_mode("JAX"), show_progress=False)
+    assert isinstance(double.fn, ShapeSpecialised)
+    np.testing.assert_allclose(double(np.arange(3.0)), [0.0, 2.0, 4.0])
