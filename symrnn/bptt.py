@@ -38,6 +38,8 @@ from pytensor.graph.rewriting.utils import rewrite_graph
 from pytensor.graph.traversal import ancestors, applys_between
 from pytensor.tensor.shape import Shape, Shape_i
 
+from symrnn.join_blocks import join_tiling_blocks
+
 # pytensor >= 2.x warns unless scan is told to return outputs only (its old (outputs, updates)
 # pair is going away); older releases have no such argument.
 SCAN_KWARGS = ({"return_updates": False}
@@ -84,10 +86,11 @@ class OneStep:
         grads = pytensor.grad(pairing, wrt=floats, disconnected_inputs="ignore", return_disconnected="disconnected")
         connected = [(v, g) for v, g in zip(floats, grads) if not isinstance(g.type, DisconnectedType)]
         # Canonicalised together, the gradient's own sigmoid(z) merges with the forward's, and
-        # zeros_like(gates) asks for the gates' shape instead of their values.
+        # zeros_like(gates) asks for the gates' shape instead of their values; the gates'
+        # gradient becomes one join of its blocks.
         n_states = len(self.new_states)
         rewritten = rewrite_graph([*self.new_states, *(g for _, g in connected)], include=("canonicalize",),
-                                  clone=True)
+                                  custom_rewrite=join_tiling_blocks, clone=True)
         self.new_states = list(rewritten[:n_states])
         self.grads = {v: g for (v, _), g in zip(connected, rewritten[n_states:])}
         self.saved = self._values_the_gradient_reads()
