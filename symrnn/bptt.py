@@ -33,7 +33,7 @@ import pytensor.scalar as ps
 import pytensor.tensor as pt
 from pytensor.compile.builders import OpFromGraph
 from pytensor.gradient import DisconnectedType, disconnected_type
-from pytensor.graph.replace import clone_replace
+from pytensor.graph.replace import clone_replace, graph_replace
 from pytensor.graph.rewriting.utils import rewrite_graph
 from pytensor.graph.traversal import ancestors, applys_between
 from pytensor.tensor.shape import Shape, Shape_i
@@ -124,7 +124,7 @@ class OneStep:
         outputs = [*self.new_states, *self.saved]
 
         def step(*inner):  # scan hands over x_t, the states at t-1, the non-sequences: stand_ins' order
-            return clone_replace(outputs, replace=dict(zip(self.stand_ins, inner)))
+            return _substitute(outputs, dict(zip(self.stand_ins, inner)))
 
         return pytensor.scan(step, sequences=sequences,
                              outputs_info=[*initial_states, *[None] * len(self.saved)],
@@ -149,7 +149,7 @@ class OneStep:
         replace.update(zip(self.cotangents, map(_rows, cotangent_seqs)))
         replace.update(zip(self.non_seqs, non_sequences))
         wanted = [v for v in [*self.seq_t, *self.non_seqs] if v in self.grads]
-        all_rows = dict(zip(wanted, clone_replace([self.grads[v] for v in wanted], replace=replace)))
+        all_rows = dict(zip(wanted, _substitute([self.grads[v] for v in wanted], replace)))
         d_seqs = [all_rows[v].reshape(s.shape) if v in all_rows else disconnected_type()
                   for v, s in zip(self.seq_t, sequences)]
         d_non_seqs = [all_rows.get(v, disconnected_type()) for v in self.non_seqs]
@@ -163,26 +163,44 @@ class OneStep:
         Returns (cotangent per state (T, B, size): the loss's whole gradient with respect to the
         state at t; the gradient with respect to each initial state (B, size)).
         """
-        n_forward, n_states = len(forward_seqs), len(initial_states)
+        n_states, n_params, n_forward = len(initial_states), len(non_sequences), len(forward_seqs)
         state_grads = [self.grads.get(v) for v in self.states_tm1]
         stand_ins = [*self.seq_t, *self.states_tm1, *self.new_states, *self.saved]
 
-        def back_step(*inner):
-            forward_t, upstream_t = inner[:n_forward], inner[n_forward:n_forward + n_states]
-            carried = inner[n_forward + n_states:n_forward + 2 * n_states]
-            cotangents = [u + c for u, c in zip(upstream_t, carried)]
-            replace = dict(zip(stand_ins, forward_t))
+        def back_step(t, *inner):
+            carried, params, whole = inner[:n_states], inner[n_states:n_states + n_params], inner[n_states + n_params:]
+            whole_forward, whole_upstream = whole[:n_forward], whole[n_forward:]
+            cotangents = [u[t] + c for u, c in zip(whole_upstream, carried)]
+            replace = {v: s[t] for v, s in zip(stand_ins, whole_forward)}
             replace.update(zip(self.cotangents, cotangents))
-            replace.update(zip(self.non_seqs, inner[n_forward + 2 * n_states:]))
-            connected = clone_replace([g for g in state_grads if g is not None], replace=replace)
+            replace.update(zip(self.non_seqs, params))
+            connected = _substitute([g for g in state_grads if g is not None], replace)
             d_states_tm1 = [connected.pop(0) if g is not None else pt.zeros_like(c)
                             for g, c in zip(state_grads, carried)]
             return [*d_states_tm1, *cotangents]
 
-        results = pytensor.scan(back_step, sequences=[s[::-1] for s in [*forward_seqs, *upstream]],
+        # The loop reads step t of each whole sequence: a scan over reversed sequences would copy
+        # each of them under JAX (XLA materialises a reverse), the saved gates included.
+        n_steps = upstream[0].shape[0]
+        results = pytensor.scan(back_step, sequences=[pt.arange(n_steps - 1, -1, -1)],
                                 outputs_info=[*[pt.zeros_like(s) for s in initial_states], *[None] * n_states],
-                                non_sequences=non_sequences, return_list=True, **SCAN_KWARGS)
+                                non_sequences=[*non_sequences, *forward_seqs, *upstream], return_list=True,
+                                **SCAN_KWARGS)
         return [c[::-1] for c in results[n_states:]], [d[-1] for d in results[:n_states]]
+
+
+def _substitute(outputs, replace):
+    """``outputs`` with each key of ``replace`` replaced by its value, and their types inferred anew.
+
+    ``clone_replace`` alone would also copy each value's own graph: scan hands ``step`` its outer
+    non-sequences, and the pullback's values are the loops' outputs, so the copy would hold a
+    second forward (or backward) loop that the compiled graph then has to merge back, or not.
+    Here the outputs are rebuilt on placeholders of the values' types, then the placeholders are
+    swapped for the values themselves.
+    """
+    placeholders = {v: value.type() for v, value in replace.items()}
+    rebuilt = clone_replace(outputs, replace=placeholders)
+    return graph_replace(rebuilt, {placeholders[v]: value for v, value in replace.items()}, strict=False)
 
 
 def _rows_type(shape, dtype):

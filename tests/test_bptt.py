@@ -7,7 +7,9 @@ import numpy as np
 import pytensor
 import pytensor.tensor as pt
 import pytest
+from pytensor.compile.builders import OpFromGraph
 from pytensor.compile.mode import Mode
+from pytensor.graph.traversal import ancestors, applys_between
 from pytensor.scan.op import Scan
 from pytensor.tensor.math import Dot
 
@@ -81,6 +83,24 @@ def test_the_backward_loop_recomputes_no_product(kind, forward, backward_scan, m
     # what remains in the backward loop: δ·W_hᵀ, one per recurrent product (the GRU's r·h reads
     # h through a product too); the weights' gradients are taken after the loop
     assert loop_products(cell, monkeypatch, "saved") == [forward, {"rnn": 1, "gru": 3, "lstm": 1}[kind]]
+
+
+@pytest.mark.parametrize("name", ["gru", "lstm", "stacked"])
+def test_the_gradient_graph_holds_each_loop_once(name, monkeypatch):
+    """Before any rewrite: the forward pass's OpFromGraph holds the forward loop and its pullback the
+    backward loop alone. (A copy of the forward loop in the pullback is merged back only when the
+    rewrites happen to leave both copies alike: it once ran the GRU's forward loop twice.)"""
+    monkeypatch.setenv("SYMRNN_GRADIENT", "saved")
+    cell = CELLS[name]()
+    out, _ = scan_cell(cell, pt.tensor3("x", dtype="float64"))
+    grads = pytensor.grad((out ** 2).sum(), cell.params)
+    loops = {}
+    for node in {v.owner for v in ancestors(grads) if v.owner is not None}:
+        if isinstance(node.op, OpFromGraph):
+            inner = applys_between(node.op.inner_inputs, node.op.inner_outputs)
+            loops.setdefault(node.op.name, []).append(sum(isinstance(n.op, Scan) for n in inner))
+    layers = len(cell.layers())
+    assert loops == {"scan_saving_forward": [1] * layers, "scan_saving_forward_LOp": [1] * layers}
 
 
 class RowMixing(cells.SimpleRNN):
