@@ -32,12 +32,14 @@ import pytensor
 import pytensor.scalar as ps
 import pytensor.tensor as pt
 from pytensor.compile.builders import OpFromGraph
+from pytensor.compile.sharedvalue import SharedVariable
 from pytensor.gradient import DisconnectedType, disconnected_type
 from pytensor.graph.replace import clone_replace, graph_replace
 from pytensor.graph.rewriting.utils import rewrite_graph
 from pytensor.graph.traversal import ancestors, applys_between
 from pytensor.tensor.shape import Shape, Shape_i
 
+from symrnn.errors import CellError
 from symrnn.join_blocks import join_tiling_blocks
 
 # pytensor >= 2.x warns unless scan is told to return outputs only (its old (outputs, updates)
@@ -46,16 +48,22 @@ SCAN_KWARGS = ({"return_updates": False}
                if "return_updates" in inspect.signature(pytensor.scan).parameters else {})
 
 
-def scan_saving_forward(step, sequences, initial_states, non_sequences):
+def scan_saving_forward(step, sequences, initial_states, non_sequences, name="step"):
     """``pytensor.scan(step, sequences, outputs_info=initial_states, non_sequences=...)`` whose
     gradient reads the forward pass's saved values instead of recomputing them.
 
     sequences: (T, B, …) tensors stepped over together; initial_states: (B, size) per state the
     step returns; non_sequences: the step's remaining inputs (the parameters), the same for every
-    row. ``step(x_t, …, *states_tm1, *non_sequences)`` must treat the B rows independently.
+    row. ``step(x_t, …, *states_tm1, *non_sequences)`` must treat the B rows independently and
+    read no ``shared`` variable but through its arguments (``name`` says whose step, in the error).
     Returns the list of state sequences, (T, B, size) each, as scan returns them.
     """
     one_step = OneStep(step, sequences, initial_states, non_sequences)
+    hidden = [v for v in ancestors(one_step.new_states, blockers=one_step.stand_ins)
+              if isinstance(v, SharedVariable)]
+    if hidden:  # no gradient would reach it (PyTensor 3.3 refuses the graph outright)
+        raise CellError(f"{name} reads {', '.join(repr(v.name) for v in hidden)} without taking it as an "
+                        f"argument: step and precompute_input must use the parameters they are passed")
     outer_inputs = [*sequences, *initial_states, *non_sequences]
     inner_inputs = [v.type() for v in outer_inputs]
     op = OpFromGraph(inner_inputs, one_step.forward(*one_step.split(inner_inputs)), inline=True,

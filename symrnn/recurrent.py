@@ -141,7 +141,7 @@ def _scan_one(cell, inputs, initial_states, mask, go_backwards, dropout_masks, t
     if _saved_gradient(cell, inputs, recurrent_mask, truncate_gradient):
         if go_backwards:
             sequences = [s[::-1] for s in sequences]
-        states = scan_saving_forward(step, sequences, initial_states, non_sequences)
+        states = scan_saving_forward(step, sequences, initial_states, non_sequences, name=f"{type(cell).__name__}.step")
     else:
         states = pytensor.scan(step, sequences=sequences, outputs_info=initial_states,
                                non_sequences=non_sequences, go_backwards=go_backwards,

@@ -204,6 +204,13 @@ def test_a_cell_reading_its_parameters_from_self_is_refused_by_the_gradient_chec
         gradcheck(ReadsItsWeightFromSelf(2, 3))
 
 
+def test_a_cell_reading_its_parameters_from_self_is_refused_when_scanned(monkeypatch):
+    # its gradient would miss the path through self.W; PyTensor 3.3 refuses the graph with its own error
+    monkeypatch.setenv("SYMRNN_GRADIENT", "saved")
+    with pytest.raises(CellError, match="ReadsItsWeightFromSelf.step reads 'W' without taking it as an argument"):
+        scan_cell(ReadsItsWeightFromSelf(2, 3), pt.tensor3("x", dtype="float32"))
+
+
 def test_the_example_trains_through_charrnn_and_fit(tmp_path, capsys):
     text = tmp_path / "text.txt"
     text.write_text("abcab " * 40)
