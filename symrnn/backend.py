@@ -80,6 +80,16 @@ class CompiledFunction:
             self.fn = pytensor.function(inputs, outputs, updates=updates, mode=mode, name=name)
         self.compile_seconds = ticker.seconds
 
+    @classmethod
+    def from_builders(cls, any_shape, fixed_shape, *, name, mode=None, show_progress=True):
+        """A ``CompiledFunction`` of the graph ``any_shape() -> (inputs, outputs, updates)``, or with JAX
+        of ``fixed_shape(arrays)`` per shape (``build``): ``any_shape`` is then never called, so a
+        graph JAX would not compile is not built either."""
+        if jax_backend.is_jax(compile_mode(mode or default_mode())):
+            return cls(None, None, name=name, mode=mode, show_progress=show_progress, build=fixed_shape)
+        inputs, outputs, updates = any_shape()
+        return cls(inputs, outputs, updates, name=name, mode=mode, show_progress=show_progress, build=fixed_shape)
+
     def __call__(self, *args):
         if isinstance(self.fn, jax_backend.ShapeSpecialised):
             result = self.fn(*args)

@@ -11,14 +11,15 @@ The training graph::
 when first called; the optimiser's state variables exist as soon as the graph does.
 
 JAX compiles for fixed shapes: ``fixed_shape_training_graph`` and ``prediction_graph(model, shape)``
-build the same graphs for one (T, B), the scans included, on the same ``shared`` variables.
+build the same graphs for one (T, B), the scans included, on the same ``shared`` variables; the
+first on a training graph or on ``update_rule``, the optimiser's updates alone.
 """
 from collections import OrderedDict
 from dataclasses import dataclass
 
 import pytensor
 import pytensor.tensor as pt
-from pytensor.graph.replace import clone_replace
+from pytensor.graph.replace import graph_replace
 
 from symrnn.clip import clip_by_global_norm
 from symrnn.errors import ConfigError
@@ -71,20 +72,37 @@ def training_graph(model, optimizer, clip=None):
     return TrainingGraph([inp, outp, *h0, lr], [error, *final_states], upd_dict, g_all, list(layer_updates))
 
 
-def fixed_shape_training_graph(graph, model, shape):
-    """``graph`` (a ``TrainingGraph`` of ``model``) for (T, B) = ``shape`` only: the window's loss,
-    scans and gradients built anew on inputs of that shape, and the optimiser's updates of
-    ``graph.upd_dict`` (its state variables included) rewired to the new gradients.
+def update_rule(model, optimizer, clip=None):
+    """The optimiser's part of ``training_graph`` alone: ``upd_dict`` built on stand-in gradients
+    (one ``w.type()`` per weight), without the loss, its scans or their gradients.
 
-    Returns ``(inputs, outputs, updates)`` for ``pytensor.function``, as ``graph`` has them.
+    A ``TrainingGraph`` with inputs ``[lr]``, no outputs, and the stand-ins as ``gradients``:
+    ``fixed_shape_training_graph`` builds a window's graph on it as on a whole training graph, the
+    optimiser's state variables included. JAX compiles only such per-shape graphs, so symrnn's
+    trainer builds this instead of a training graph for any shape that it would never compile.
+    """
+    lr = pt.scalar("lr", dtype=model.dtype)
+    g_all = [w.type(name=f"g_{w.name}") for w in model.params]
+    steps = clip_by_global_norm(g_all, clip) if clip else g_all
+    upd_dict = optimizer_by_name(optimizer)(steps, model.params, lr)
+    return TrainingGraph([lr], [], upd_dict, g_all, [])
+
+
+def fixed_shape_training_graph(graph, model, shape):
+    """``graph`` (a ``TrainingGraph`` or ``update_rule`` of ``model``) for (T, B) = ``shape``: the
+    window's loss, scans and gradients built anew on inputs of that shape (None: any), and the
+    optimiser's updates of ``graph.upd_dict`` (its state variables included) rewired to the new
+    gradients.
+
+    Returns a ``TrainingGraph`` whose ``upd_dict`` holds the optimiser's and the layers' updates.
     """
     inp, outp, h0 = _window_variables(model, shape)
     lr = graph.inputs[-1]
     error, final_states, layer_updates, g_all = _loss_and_gradients(model, inp, outp, h0)
     optimised = [w for w in graph.upd_dict if w not in graph.layer_updates]
-    values = clone_replace([graph.upd_dict[w] for w in optimised], dict(zip(graph.gradients, g_all)))
-    updates = [*zip(optimised, values), *layer_updates.items()]
-    return [inp, outp, *h0, lr], [error, *final_states], updates
+    values = graph_replace([graph.upd_dict[w] for w in optimised], dict(zip(graph.gradients, g_all)), strict=False)
+    upd_dict = OrderedDict([*zip(optimised, values), *layer_updates.items()])
+    return TrainingGraph([inp, outp, *h0, lr], [error, *final_states], upd_dict, g_all, list(layer_updates))
 
 
 def _window_variables(model, shape=(None, None)):

@@ -86,18 +86,20 @@ class ManyUpdates:
     @property
     def fn(self):
         if self._fn is None:
-            graph = self.trainer.graph  # the one-update graph; its optimiser state is the trainer's own
-            many = many_updates_graph(graph.inputs, graph.outputs, graph.upd_dict, carry_states=self.carry_states)
-            self._fn = CompiledFunction(many[0], many[1], updates=many[2], name="train (many updates)",
-                                        mode=self.trainer.mode, show_progress=self.trainer.show_progress,
-                                        build=self._fixed_shape_graph)
+            self._fn = CompiledFunction.from_builders(self._any_shape_graph, self._fixed_shape_graph,
+                                                      name="train (many updates)", mode=self.trainer.mode,
+                                                      show_progress=self.trainer.show_progress)
         return self._fn
+
+    def _any_shape_graph(self):
+        graph = self.trainer.graph  # the one-update graph; its optimiser state is the trainer's own
+        return many_updates_graph(graph.inputs, graph.outputs, graph.upd_dict, carry_states=self.carry_states)
 
     def _fixed_shape_graph(self, arrays):
         """For JAX: the graph of K updates built on the one-update graph of the windows' fixed (T, B)."""
         n_windows, *window = np.shape(arrays[0])
-        inputs, outputs, updates = fixed_shape_training_graph(self.trainer.graph, self.trainer.model, tuple(window))
-        return many_updates_graph(inputs, outputs, OrderedDict(updates), carry_states=self.carry_states,
+        graph = fixed_shape_training_graph(self.trainer.optimizer_graph, self.trainer.model, tuple(window))
+        return many_updates_graph(graph.inputs, graph.outputs, graph.upd_dict, carry_states=self.carry_states,
                                   n_windows=n_windows)
 
     @property

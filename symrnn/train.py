@@ -5,10 +5,10 @@
 """
 import numpy as np
 
-from symrnn import checkpoint
-from symrnn.backend import CompiledFunction
+from symrnn import checkpoint, jax_backend
+from symrnn.backend import CompiledFunction, compile_mode, default_mode
 from symrnn.errors import ShapeError, TrainingDiverged
-from symrnn.graph import fixed_shape_training_graph, optimizer_by_name, prediction_graph, training_graph
+from symrnn.graph import fixed_shape_training_graph, optimizer_by_name, prediction_graph, training_graph, update_rule
 from symrnn.many_updates import ManyUpdates
 from symrnn.updates import optimizer_state
 
@@ -24,36 +24,61 @@ class Trainer:
     def __init__(self, model, optimizer="sgd", *, clip=None, mode=None, show_progress=True):
         self.model, self.optimizer, self.clip = model, optimizer_by_name(optimizer), clip
         self.mode, self.show_progress = mode, show_progress
-        self._graph = self._train_fn = self._predict_fn = None
+        self._graph = self._update_rule = self._train_fn = self._predict_fn = None
         self._many_updates = {}
 
     @property
     def graph(self):
-        """The ``symrnn.graph.TrainingGraph``, built (not compiled) on first use."""
+        """The ``symrnn.graph.TrainingGraph`` for windows of any shape, built (not compiled) on first use.
+
+        With JAX it is built on ``optimizer_graph`` (so on the same optimiser state); JAX itself
+        compiles graphs built for each shape and never needs this one.
+        """
         if self._graph is None:
-            self._graph = training_graph(self.model, self.optimizer, self.clip)
+            if self.compiles_per_shape:
+                self._graph = fixed_shape_training_graph(self.optimizer_graph, self.model, (None, None))
+            else:
+                self._graph = training_graph(self.model, self.optimizer, self.clip)
         return self._graph
+
+    @property
+    def optimizer_graph(self):
+        """The graph whose ``upd_dict`` holds the optimiser's updates and state: ``graph``, or with
+        JAX the optimiser's updates alone (``symrnn.graph.update_rule``), much cheaper to build."""
+        if not self.compiles_per_shape:
+            return self.graph
+        if self._update_rule is None:
+            self._update_rule = update_rule(self.model, self.optimizer, self.clip)
+        return self._update_rule
+
+    @property
+    def compiles_per_shape(self):
+        """Whether this trainer's backend compiles one function per shape of the arrays (JAX)."""
+        return jax_backend.is_jax(compile_mode(self.mode or default_mode()))
 
     @property
     def train_fn(self):
         """``(inp, outp, *h0, lr) -> [error, *final_states]``, applying ``graph.upd_dict``."""
         if self._train_fn is None:
-            self._train_fn = CompiledFunction(self.graph.inputs, self.graph.outputs, updates=self.graph.upd_dict,
-                                              name="train", mode=self.mode, show_progress=self.show_progress,
-                                              build=self._fixed_shape_training_graph)
+            self._train_fn = CompiledFunction.from_builders(
+                lambda: (self.graph.inputs, self.graph.outputs, self.graph.upd_dict), self._fixed_shape_training_graph,
+                name="train", mode=self.mode, show_progress=self.show_progress)
         return self._train_fn
 
     def _fixed_shape_training_graph(self, arrays):
-        return fixed_shape_training_graph(self.graph, self.model, np.shape(arrays[0]))
+        graph = fixed_shape_training_graph(self.optimizer_graph, self.model, np.shape(arrays[0]))
+        return graph.inputs, graph.outputs, graph.upd_dict
 
     @property
     def predict_fn(self):
         """``(inp, *h0) -> [probabilities (T, B, V), *final_states]``, deterministic."""
         if self._predict_fn is None:
-            graph = prediction_graph(self.model)
-            self._predict_fn = CompiledFunction(graph.inputs, graph.outputs, name="predict", mode=self.mode,
-                                                show_progress=self.show_progress,
-                                                build=self._fixed_shape_prediction_graph)
+            def any_shape():
+                graph = prediction_graph(self.model)
+                return graph.inputs, graph.outputs, None
+            self._predict_fn = CompiledFunction.from_builders(any_shape, self._fixed_shape_prediction_graph,
+                                                              name="predict", mode=self.mode,
+                                                              show_progress=self.show_progress)
         return self._predict_fn
 
     def _fixed_shape_prediction_graph(self, arrays):
@@ -123,7 +148,7 @@ class Trainer:
         variables = {f"model.{i:03d}.{v.name}": v for i, v in enumerate(self.model.variables)}
         if optimizer:
             variables.update({f"optim.{i:03d}.{v.name}": v
-                              for i, v in enumerate(optimizer_state(self.graph.upd_dict))})
+                              for i, v in enumerate(optimizer_state(self.optimizer_graph.upd_dict))})
         return variables
 
     def save(self, path, meta, states=None):

@@ -20,6 +20,7 @@ from symrnn.jax_backend import settle_shared
 from symrnn.many_updates import ManyUpdates
 from symrnn.model import CharRNN
 from symrnn.train import Trainer
+from symrnn.updates import optimizer_state
 
 pytest.importorskip("jax")
 
@@ -60,6 +61,19 @@ def test_every_built_in_model_trains_as_the_test_backend_does(model_kwargs):
         np.testing.assert_allclose(got, want, atol=2e-5)
     np.testing.assert_allclose(probs, ref_probs, atol=1e-6)
     assert len(trainer.train_fn.fn.compiled) == 2  # (5, 3) and (4, 3) windows: one compile each
+
+
+def test_jax_builds_no_graph_for_any_shape_and_keeps_one_optimiser_state():
+    # training, K updates a call and prediction compile per-shape graphs only: the any-shape
+    # training graph (scans and gradients) would be built for nothing
+    trainer, *_ = train_three_steps("JAX", {"cell": "lstm"}, "adam")
+    rng = np.random.default_rng(1)
+    ManyUpdates(trainer)(*rng.integers(0, V, size=(2, 2, 5, 3)), [0.1, 0.1], trainer.model.zero_states(3))
+    assert trainer._graph is None
+    state = trainer._checkpointed()  # the optimiser's state the per-shape graphs update
+    assert any(name.startswith("optim.") for name in state)
+    # asked for, the any-shape graph is built on that same state
+    assert set(optimizer_state(trainer.graph.upd_dict)) == set(optimizer_state(trainer.optimizer_graph.upd_dict))
 
 
 def test_the_lessons_batch_of_one_trains_without_noise(caplog):
