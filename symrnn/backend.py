@@ -56,6 +56,12 @@ def compile_mode(name):
     return mode.including(FAST_TANH)
 
 
+def compiles_per_shape(mode=None):
+    """Whether the mode called ``mode`` (None: ``default_mode()``) compiles one function per shape of
+    the arguments (JAX), rather than one for every shape."""
+    return jax_backend.is_jax(compile_mode(mode or default_mode()))
+
+
 class CompiledFunction:
     """A compiled ``pytensor.function`` whose compile *and first call* show a progress ticker.
 
@@ -85,7 +91,7 @@ class CompiledFunction:
         """A ``CompiledFunction`` of the graph ``any_shape() -> (inputs, outputs, updates)``, or with JAX
         of ``fixed_shape(arrays)`` per shape (``build``): ``any_shape`` is then never called, so a
         graph JAX would not compile is not built either."""
-        if jax_backend.is_jax(compile_mode(mode or default_mode())):
+        if compiles_per_shape(mode):
             return cls(None, None, name=name, mode=mode, show_progress=show_progress, build=fixed_shape)
         inputs, outputs, updates = any_shape()
         return cls(inputs, outputs, updates, name=name, mode=mode, show_progress=show_progress, build=fixed_shape)

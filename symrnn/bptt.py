@@ -39,7 +39,7 @@ from pytensor.graph.rewriting.utils import rewrite_graph
 from pytensor.graph.traversal import ancestors, applys_between
 from pytensor.tensor.shape import Shape, Shape_i
 
-from symrnn.errors import CellError
+from symrnn.cells import hidden_parameters_error
 from symrnn.join_blocks import join_tiling_blocks
 
 # pytensor >= 2.x warns unless scan is told to return outputs only (its old (outputs, updates)
@@ -61,9 +61,8 @@ def scan_saving_forward(step, sequences, initial_states, non_sequences, name="st
     one_step = OneStep(step, sequences, initial_states, non_sequences)
     hidden = [v for v in ancestors(one_step.new_states, blockers=one_step.stand_ins)
               if isinstance(v, SharedVariable)]
-    if hidden:  # no gradient would reach it (PyTensor 3.3 refuses the graph outright)
-        raise CellError(f"{name} reads {', '.join(repr(v.name) for v in hidden)} without taking it as an "
-                        f"argument: step and precompute_input must use the parameters they are passed")
+    if hidden:  # (PyTensor 3.3 would refuse the graph with an error of its own)
+        raise hidden_parameters_error(name, hidden)
     outer_inputs = [*sequences, *initial_states, *non_sequences]
     inner_inputs = [v.type() for v in outer_inputs]
     op = OpFromGraph(inner_inputs, one_step.forward(*one_step.split(inner_inputs)), inline=True,

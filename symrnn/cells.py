@@ -39,6 +39,13 @@ ACTIVATIONS = {
 }
 
 
+def hidden_parameters_error(who, hidden):
+    """The ``CellError`` for ``who`` (a step, a cell) reading the ``shared`` variables ``hidden``
+    itself (``self.W``) instead of the parameters it is passed: no gradient reaches them that way."""
+    return CellError(f"{who} reads {', '.join(repr(v.name) for v in hidden)} without taking it as an argument: "
+                     f"step and precompute_input must use the parameters they are passed")
+
+
 def get_activation(name):
     """The elementwise function called ``name`` ("relu" or "tanh")."""
     try:

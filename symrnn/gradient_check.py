@@ -28,9 +28,9 @@ from pytensor.graph.replace import graph_replace
 
 from symrnn import reference, registry
 from symrnn.backend import CompiledFunction
-from symrnn.cells import Stacked
+from symrnn.cells import Stacked, hidden_parameters_error
 from symrnn.dtypes import CHECK_DTYPE
-from symrnn.errors import CellError, ConfigError
+from symrnn.errors import ConfigError
 from symrnn.gradient_report import FLOORS, PAIRS, GradientCheckReport
 from symrnn.layers import Dense
 from symrnn.losses import categorical_crossentropy, sparse_categorical_crossentropy
@@ -146,9 +146,7 @@ class GradientCheck:
         hidden = [v for v in ancestors([loss]) if isinstance(v, pytensor.compile.SharedVariable)
                   and v not in shared]
         if hidden:
-            raise CellError(f"gradcheck: {type(self.cell).__name__} reads {', '.join(repr(v.name) for v in hidden)} "
-                            f"without taking it as an argument: step and precompute_input must use the "
-                            f"parameters they are passed")
+            raise hidden_parameters_error(f"gradcheck: {type(self.cell).__name__}", hidden)
 
     def random_data(self, seq_len, batch_size, rng):
         """A random ``CheckData``: weights, states, inputs, targets and mask (relu kept off 0)."""

@@ -5,8 +5,8 @@
 """
 import numpy as np
 
-from symrnn import checkpoint, jax_backend
-from symrnn.backend import CompiledFunction, compile_mode, default_mode
+from symrnn import checkpoint
+from symrnn.backend import CompiledFunction, compiles_per_shape
 from symrnn.errors import ShapeError, TrainingDiverged
 from symrnn.graph import fixed_shape_training_graph, optimizer_by_name, prediction_graph, training_graph, update_rule
 from symrnn.many_updates import ManyUpdates
@@ -54,7 +54,7 @@ class Trainer:
     @property
     def compiles_per_shape(self):
         """Whether this trainer's backend compiles one function per shape of the arrays (JAX)."""
-        return jax_backend.is_jax(compile_mode(self.mode or default_mode()))
+        return compiles_per_shape(self.mode)
 
     @property
     def train_fn(self):
