@@ -36,7 +36,8 @@ from pytensor.compile.sharedvalue import SharedVariable
 from pytensor.gradient import DisconnectedType, disconnected_type
 from pytensor.graph.replace import clone_replace, graph_replace
 from pytensor.graph.rewriting.utils import rewrite_graph
-from pytensor.graph.traversal import ancestors, applys_between
+from pytensor.graph.traversal import ancestors, applys_between, io_toposort
+from pytensor.tensor.elemwise import DimShuffle, Elemwise
 from pytensor.tensor.shape import Shape, Shape_i
 
 from symrnn.cells import hidden_parameters_error
@@ -120,9 +121,13 @@ class OneStep:
                 if v.owner in forward_nodes and not _reads_shape_only(node, k)]
         read += [g for g in grads if g.owner in forward_nodes]
         varying = set(self.seq_t) | set(self.states_tm1)
+        candidates = [v for v in dict.fromkeys(read)
+                      if v not in self.new_states and varying & set(ancestors([v], blockers=self.stand_ins))]
+        # In forward order, so that 1 − z is recomputed from a z that is kept, not z dropped for 1 − z.
+        order = {node: k for k, node in enumerate(io_toposort(self.stand_ins, self.new_states))}
         saved = []
-        for v in read:
-            if v not in saved and v not in self.new_states and varying & set(ancestors([v], blockers=self.stand_ins)):
+        for v in sorted(candidates, key=lambda v: order.get(v.owner, -1)):
+            if not _elementwise_of(v, [*varying, *self.new_states, *saved], varying, self.stand_ins):
                 saved.append(v)
         return saved
 
@@ -208,6 +213,22 @@ def _substitute(outputs, replace):
     placeholders = {v: value.type() for v, value in replace.items()}
     rebuilt = clone_replace(outputs, replace=placeholders)
     return graph_replace(rebuilt, {placeholders[v]: value for v, value in replace.items()}, strict=False)
+
+
+def _elementwise_of(v, available, varying, stand_ins):
+    """Whether ``v`` is elementwise arithmetic (``Elemwise``, ``DimShuffle``) on ``available`` values
+    and on values that do not change from step to step (that depend on no ``varying`` stand-in):
+    cheaper to recompute in the backward pass than to keep as one more (T, B, …) sequence, as
+    ``1 − z`` from ``z``, ``r⊙h`` from ``r`` and ``h``, ``tanh(c)`` from ``c``."""
+    available, varying, pending = set(available), set(varying), [v]
+    while pending:
+        u = pending.pop()
+        if u in available or not varying & set(ancestors([u], blockers=stand_ins)):
+            continue
+        if u.owner is None or not isinstance(u.owner.op, Elemwise | DimShuffle):
+            return False
+        pending.extend(u.owner.inputs)
+    return True
 
 
 def _rows_type(shape, dtype):

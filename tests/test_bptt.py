@@ -54,13 +54,25 @@ def test_equals_pytensors_scan_gradient(name, mask, go_backwards, monkeypatch):
         assert np.abs(a - b).max() <= 1e-12 * max(1.0, np.abs(b).max())
 
 
-def test_saves_an_lstms_gates_and_tanh_c():
-    cell = cells.LSTM(3, 4, dtype="float64")
+def saved_values(cell):
+    """The values the forward loop keeps for the gradient of ``cell``'s step: (op names sorted, OneStep)."""
     xw = cell.precompute_input(pt.tensor3("x", dtype="float64"), *cell.params)
-    h0, c0 = pt.matrix("h0", dtype="float64"), pt.matrix("c0", dtype="float64")
-    one_step = bptt.OneStep(cell.step, [xw], [h0, c0], cell.params)
-    ops = sorted(type(v.owner.op.scalar_op).__name__ for v in one_step.saved)
-    assert ops == ["Sigmoid", "Sigmoid", "Sigmoid", "Tanh", "Tanh"]  # i, f, o; g and tanh(c')
+    states = [pt.matrix(f"s{k}", dtype="float64") for k in range(len(cell.state_names))]
+    one_step = bptt.OneStep(cell.step, [xw], states, cell.params)
+    return sorted(type(v.owner.op.scalar_op).__name__ for v in one_step.saved), one_step
+
+
+def test_saves_an_lstms_gates_and_recomputes_tanh_c():
+    ops, one_step = saved_values(cells.LSTM(3, 4, dtype="float64"))
+    assert ops == ["Sigmoid", "Sigmoid", "Sigmoid", "Tanh"]  # i, f, o and g
+    c_new = one_step.new_states[1]
+    assert all(c_new not in v.owner.inputs for v in one_step.saved)  # tanh(c') comes from c', a state
+
+
+def test_saves_a_grus_gates_and_recomputes_one_minus_z_and_r_h():
+    ops, one_step = saved_values(cells.GRU(3, 4, dtype="float64"))
+    assert ops == ["Sigmoid", "Sigmoid", "Tanh"]  # r, z and ĥ; 1 − z and r⊙h are elementwise of them and h
+    assert len(one_step.saved) == 3
 
 
 def loop_products(cell, monkeypatch, gradient):
