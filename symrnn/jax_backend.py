@@ -15,7 +15,9 @@ after every update would cost the lesson's small windows a quarter of their spee
 ``settle_shared`` turns them into NumPy arrays for any other backend's function that reads them.
 """
 import contextlib
+import ctypes
 import functools
+import gc
 import logging
 import os
 import sys
@@ -90,7 +92,9 @@ class ShapeSpecialised:
                 inputs, outputs, updates = self.build(args)
                 fn = pytensor.function(inputs, outputs, updates=updates, mode=self.mode, name=self.name)
                 self.compiled[shapes] = fn, _generator_copies(fn)
+                give_back_freed_memory()  # the rewrites' garbage, before XLA compiles
                 values = self._call(shapes, args)
+                give_back_freed_memory()  # XLA's
             self.compile_seconds += ticker.seconds
         if isinstance(values, list):
             return [np.array(value) for value in values]
@@ -102,6 +106,20 @@ class ShapeSpecialised:
         for generator, jax_copy in generator_copies:
             _draw_from(generator, jax_copy)
         return fn(*args)
+
+
+def give_back_freed_memory():
+    """Free the compile's garbage and hand the heap's free pages back to the system.
+
+    Building, rewriting and compiling a graph leave cycles of PyTensor objects and freed blocks
+    inside the C heap, which glibc keeps resident; every training call then maps XLA's scratch
+    buffer (a GRU 512 × 3, B 100, T 30: 159 MiB) on top of them. Measured on that GRU, the
+    process's peak memory went from 557 to 526–543 MiB (three runs each). Where the C library has no ``malloc_trim``
+    (not glibc), only the garbage is collected.
+    """
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).malloc_trim(0)
 
 
 def _generator_copies(fn):

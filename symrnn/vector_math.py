@@ -29,7 +29,6 @@ first Numba compile took 158 s against 26 s, which is why it is not the default:
 over long runs (the compiled code is cached, so only the first run waits). Other modes and
 float64 graphs (gradient checks) are untouched. Upstream: pymc-devs/pytensor#2314.
 """
-import llvmlite.binding as llvm
 import numpy as np
 import pytensor.scalar as ps
 import pytensor.tensor as pt
@@ -113,6 +112,8 @@ def _maybe_strided(x):
 
 def let_llvm_inline_fused_loops():
     """Raise LLVM's inlining threshold for every later compile in this process (see above)."""
+    import llvmlite.binding as llvm  # here, not at the top: loading LLVM costs a JAX run 36 MiB
+
     llvm.set_option("symrnn", f"-inline-threshold={INLINE_THRESHOLD}")
 
 

@@ -84,3 +84,14 @@ def test_a_jax_mode_is_known_by_its_linker_not_its_name():
     double = CompiledFunction([x], x * 2, name="double", mode=get_mode("JAX"), show_progress=False)
     assert isinstance(double.fn, ShapeSpecialised)
     np.testing.assert_allclose(double(np.arange(3.0)), [0.0, 2.0, 4.0])
+
+
+def test_training_with_jax_loads_no_llvm():
+    """Numba's LLVM (llvmlite, 36 MiB resident) is loaded only by a Numba mode that asks for it."""
+    import subprocess
+    import sys
+
+    script = ("import sys, symrnn.train, symrnn.model, symrnn.cli, symrnn.backend as b; b.compile_mode('JAX'); "
+              "print(sorted(m for m in ('llvmlite', 'numba') if m in sys.modules))")
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "[]"
