@@ -40,11 +40,20 @@ def default_mode():
     return os.environ.get("SYMRNN_MODE", "JAX")
 
 
+# PyTensor 3.3's rewrites of products by diagonal and selection matrices ask, for every product,
+# whether an operand is such a matrix by walking its graph: 0.3 s of the lesson's 1.2 s of
+# rewriting, 0.5-0.8 s of an LSTM's or GRU's 3-4 s (this machine, 2 cores), and they change
+# nothing in symrnn's models (the same compiled graphs without them; a one-hot input's product
+# becomes a gather through another rewrite). A user's cell that multiplies by ``pt.diag(v)``
+# gets a product where PyTensor would have scaled by ``v``. (PyTensor 3.0 has neither.)
+SLOW_UNUSED_REWRITES = ("dot_diag_to_elemwise", "selection_dot_to_indexing")
+
+
 def compile_mode(name):
-    """The PyTensor mode called ``name``; a Numba mode also runs ``symrnn.fast_tanh``, or with
-    ``$SYMRNN_VECTOR_MATH`` = 1 ``symrnn.vector_math``."""
+    """The PyTensor mode called ``name``, without ``SLOW_UNUSED_REWRITES``; a Numba mode also runs
+    ``symrnn.fast_tanh``, or with ``$SYMRNN_VECTOR_MATH`` = 1 ``symrnn.vector_math``."""
     try:
-        mode = get_mode(name)
+        mode = get_mode(name).excluding(*SLOW_UNUSED_REWRITES)
     except ValueError:
         choices = ", ".join([*sorted(predefined_modes), "FAST_RUN"])
         raise ConfigError(f"unknown PyTensor mode {name!r} (--mode or SYMRNN_MODE); choose one of {choices}") from None

@@ -40,6 +40,7 @@ from pytensor.graph.traversal import ancestors, applys_between, io_toposort
 from pytensor.tensor.elemwise import DimShuffle, Elemwise
 from pytensor.tensor.shape import Shape, Shape_i
 
+from symrnn.backend import SLOW_UNUSED_REWRITES
 from symrnn.cells import hidden_parameters_error
 from symrnn.join_blocks import join_tiling_blocks
 
@@ -98,7 +99,7 @@ class OneStep:
         # gradient becomes one join of its blocks.
         n_states = len(self.new_states)
         rewritten = rewrite_graph([*self.new_states, *(g for _, g in connected)], include=("canonicalize",),
-                                  custom_rewrite=join_tiling_blocks, clone=True)
+                                  exclude=SLOW_UNUSED_REWRITES, custom_rewrite=join_tiling_blocks, clone=True)
         self.new_states = list(rewritten[:n_states])
         self.grads = {v: g for (v, _), g in zip(connected, rewritten[n_states:])}
         self.saved = self._values_the_gradient_reads()
