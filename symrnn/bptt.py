@@ -10,7 +10,9 @@ does both for any cell, from the cell's own symbolic ``step``:
    ``Σ_i <new_state_i, cotangent_i>`` with respect to ``x_t``, the states at t−1 and the
    parameters (a vector-Jacobian product).
 2. The forward variables that this gradient reads and that change from step to step (the gates,
-   ``tanh(c)``, a relu's pre-activation …) are found by walking the two graphs.
+   a relu's pre-activation …) are found by walking the two graphs; one that is elementwise
+   arithmetic on the others, the states and the step's inputs (the GRU's ``1 − z``, the LSTM's
+   ``tanh(c)``) is recomputed in the backward pass instead (less memory, the same products).
 3. The forward ``scan`` returns those values as extra outputs, one (T, B, …) sequence each.
 4. The backward ``scan`` steps only the states' part of the one-step gradient, from t = T−1 down
    to 0, reading the saved values instead of recomputing them, and emits each step's cotangent
