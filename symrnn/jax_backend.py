@@ -161,12 +161,18 @@ def _quiet_compile():
       run-time broadcast checks; XLA checks every shape when it compiles.
     - PyTensor warns that JAX uses a copy of each ``shared`` random generator: ``_draw_from``
       keys that copy from the shared generator at every call.
+
+    It also builds the graph without PyTensor's creation tracebacks (``traceback__limit=0``): by
+    default every variable records the 8 stack frames that made it. Without them an LSTM × 2's
+    training graph was built in 0.56–0.64 s against 0.78–0.80 s, and its first step came 0.2–0.3 s
+    sooner (3 alternating runs); symrnn's errors do not read them.
     """
     logger = logging.getLogger("pytensor.graph.rewriting.basic")
     level = logger.level
     logger.setLevel(logging.CRITICAL)
     try:
-        with pytensor.config.change_flags(on_opt_error="ignore", mode="JAX"), warnings.catch_warnings():
+        with (pytensor.config.change_flags(on_opt_error="ignore", mode="JAX", traceback__limit=0),
+              warnings.catch_warnings()):
             warnings.filterwarnings("ignore", message="Skipping Assert")
             warnings.filterwarnings("ignore", message="The RandomType SharedVariables")
             yield
