@@ -38,7 +38,7 @@ from pytensor.compile.sharedvalue import SharedVariable
 from pytensor.gradient import DisconnectedType, disconnected_type
 from pytensor.graph.replace import clone_replace, graph_replace
 from pytensor.graph.rewriting.utils import rewrite_graph
-from pytensor.graph.traversal import ancestors, applys_between, io_toposort
+from pytensor.graph.traversal import ancestors, io_toposort
 from pytensor.tensor.elemwise import DimShuffle, Elemwise
 from pytensor.tensor.shape import Shape, Shape_i
 
@@ -116,7 +116,8 @@ class OneStep:
 
         A value read only for its shape is not saved: shape inference answers from the inputs.
         """
-        forward_nodes = set(applys_between(self.stand_ins, self.new_states))
+        forward_order = io_toposort(self.stand_ins, self.new_states)
+        forward_nodes = set(forward_order)
         grads = list(self.grads.values())
         gradient_nodes = dict.fromkeys(v.owner for v in ancestors(grads, blockers=self.stand_ins)
                                        if v.owner is not None and v.owner not in forward_nodes)  # ordered: one graph
@@ -124,13 +125,16 @@ class OneStep:
                 if v.owner in forward_nodes and not _reads_shape_only(node, k)]
         read += [g for g in grads if g.owner in forward_nodes]
         varying = set(self.seq_t) | set(self.states_tm1)
-        candidates = [v for v in dict.fromkeys(read)
-                      if v not in self.new_states and varying & set(ancestors([v], blockers=self.stand_ins))]
+        changing = set(varying)  # every forward variable that depends on x_t or the states at t−1
+        for node in forward_order:
+            if changing.intersection(node.inputs):
+                changing.update(node.outputs)
+        candidates = [v for v in dict.fromkeys(read) if v in changing and v not in self.new_states]
         # In forward order, so that 1 − z is recomputed from a z that is kept, not z dropped for 1 − z.
-        order = {node: k for k, node in enumerate(io_toposort(self.stand_ins, self.new_states))}
+        order = {node: k for k, node in enumerate(forward_order)}
         saved = []
-        for v in sorted(candidates, key=lambda v: order.get(v.owner, -1)):
-            if not _elementwise_of(v, [*varying, *self.new_states, *saved], varying, self.stand_ins):
+        for v in sorted(candidates, key=lambda v: order[v.owner]):
+            if not _elementwise_of(v, [*varying, *self.new_states, *saved], changing):
                 saved.append(v)
         return saved
 
@@ -218,15 +222,15 @@ def _substitute(outputs, replace):
     return graph_replace(rebuilt, {placeholders[v]: value for v, value in replace.items()}, strict=False)
 
 
-def _elementwise_of(v, available, varying, stand_ins):
+def _elementwise_of(v, available, changing):
     """Whether ``v`` is elementwise arithmetic (``Elemwise``, ``DimShuffle``) on ``available`` values
-    and on values that do not change from step to step (that depend on no ``varying`` stand-in):
-    cheaper to recompute in the backward pass than to keep as one more (T, B, …) sequence, as
-    ``1 − z`` from ``z``, ``r⊙h`` from ``r`` and ``h``, ``tanh(c)`` from ``c``."""
-    available, varying, pending = set(available), set(varying), [v]
+    and on values that do not change from step to step (not in ``changing``): cheaper to recompute
+    in the backward pass than to keep as one more (T, B, …) sequence, as ``1 − z`` from ``z``,
+    ``r⊙h`` from ``r`` and ``h``, ``tanh(c)`` from ``c``."""
+    available, pending = set(available), [v]
     while pending:
         u = pending.pop()
-        if u in available or not varying & set(ancestors([u], blockers=stand_ins)):
+        if u in available or u not in changing:
             continue
         if u.owner is None or not isinstance(u.owner.op, Elemwise | DimShuffle):
             return False

@@ -114,8 +114,9 @@ def give_back_freed_memory():
     Building, rewriting and compiling a graph leave cycles of PyTensor objects and freed blocks
     inside the C heap, which glibc keeps resident; every training call then maps XLA's scratch
     buffer (a GRU 512 × 3, B 100, T 30: 159 MiB) on top of them. Measured on that GRU, the
-    process's peak memory went from 557 to 526–543 MiB (three runs each). Where the C library has no ``malloc_trim``
-    (not glibc), only the garbage is collected.
+    process's peak memory: 575 MiB without it (one run), 546–569 MiB with it after the first call
+    only, 526–543 MiB with it also before XLA's compile (three runs each). Where the C library has
+    no ``malloc_trim`` (not glibc), only the garbage is collected.
     """
     gc.collect()
     with contextlib.suppress(OSError, AttributeError):
