@@ -22,6 +22,7 @@ import logging
 import os
 import sys
 import warnings
+from collections import OrderedDict
 
 import numpy as np
 import pytensor
@@ -31,6 +32,7 @@ from pytensor.graph.traversal import ancestors
 from pytensor.link.jax.linker import JAXLinker
 from pytensor.tensor.random.type import RandomType
 
+from symrnn import function_cache
 from symrnn.progress import Ticker
 
 
@@ -89,22 +91,37 @@ class ShapeSpecialised:
         else:  # XLA compiles at the first call: both are start-up
             label = f"compiling {self.name} function [JAX, shapes {', '.join(map(str, shapes))}]"
             with Ticker(label, enabled=self.show_progress) as ticker, _quiet_compile():
-                inputs, outputs, updates = self.build(args)
-                fn = pytensor.function(inputs, outputs, updates=updates, mode=self.mode, name=self.name)
-                self.compiled[shapes] = fn, _generator_copies(fn)
-                give_back_freed_memory()  # the rewrites' garbage, before XLA compiles
-                values = self._call(shapes, args)
-                give_back_freed_memory()  # XLA's
+                values = self._compile_and_call(shapes, args)
             self.compile_seconds += ticker.seconds
         if isinstance(values, list):
             return [np.array(value) for value in values]
         return np.array(values)
 
+    def _compile_and_call(self, shapes, args):
+        """Compile the graph for ``shapes`` — or load it from ``symrnn.function_cache`` — and call it."""
+        inputs, outputs, updates = self.build(args)
+        updates = OrderedDict(updates or {})
+        single_output = not isinstance(outputs, list | tuple)
+        key, shared = (function_cache.graph_key(inputs, [outputs] if single_output else outputs, updates, self.mode)
+                       if function_cache.enabled() else (None, None))
+        cached = key and function_cache.load(key, inputs, shared, single_output)
+        if cached:
+            self.compiled[shapes] = cached, []
+            return self._call(shapes, args)
+        fn = pytensor.function(inputs, outputs, updates=updates, mode=self.mode, name=self.name)
+        self.compiled[shapes] = fn, _generator_copies(fn)
+        give_back_freed_memory()  # the rewrites' garbage, before XLA compiles
+        values = self._call(shapes, args)
+        if key:
+            function_cache.save(key, fn, inputs, args, shared)
+        give_back_freed_memory()  # XLA's
+        return values
+
     def _call(self, shapes, args):
         """Call the function compiled for ``shapes``, its random numbers drawn from the ``shared`` generators."""
         fn, generator_copies = self.compiled[shapes]
         for generator, jax_copy in generator_copies:
-            _draw_from(generator, jax_copy)
+            jax_copy[0] = next_jax_key(generator)
         return fn(*args)
 
 
@@ -134,18 +151,19 @@ def _generator_copies(fn):
             if spec.variable is not variable and isinstance(variable.type, RandomType)]
 
 
-def _draw_from(generator, jax_copy):
-    """Key the JAX copy of a generator from the NumPy generator's state, then step that generator.
+def next_jax_key(generator):
+    """A JAX key for the ``shared`` NumPy generator's state, which then steps on.
 
-    So a JAX run's random numbers follow the NumPy generator as the other backends' do (not the
+    A JAX run's random numbers so follow the NumPy generator as the other backends' do (not the
     same numbers: JAX draws its own way), whatever the shapes, and a checkpoint of the NumPy
     state resumes them exactly.
     """
     from pytensor.link.jax.dispatch import jax_typify
 
     numpy_generator = generator.get_value(borrow=True)
-    jax_copy[0] = jax_typify(numpy_generator)
+    key = jax_typify(numpy_generator)
     numpy_generator.random()
+    return key
 
 
 @contextlib.contextmanager
@@ -160,7 +178,7 @@ def _quiet_compile():
       traceback. XLA optimises the loop itself, so nothing is lost but the noise.
     - Inside a scan the batch length is unknown to PyTensor, which warns that JAX drops its
       run-time broadcast checks; XLA checks every shape when it compiles.
-    - PyTensor warns that JAX uses a copy of each ``shared`` random generator: ``_draw_from``
+    - PyTensor warns that JAX uses a copy of each ``shared`` random generator: ``next_jax_key``
       keys that copy from the shared generator at every call.
 
     It also builds the graph without PyTensor's creation tracebacks (``traceback__limit=0``): by

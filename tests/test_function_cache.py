@@ -1,0 +1,127 @@
+"""JAX functions kept on disk by the graph they were compiled from (``symrnn.function_cache``).
+
+A second trainer of the same model loads the first one's exported functions instead of letting
+PyTensor rewrite the graph: it must train exactly as a compiled function does (dropout's random
+numbers included), and any change to the graph — a size, a cell, one constant in a user's step —
+must be another key. Each test keeps its cache in its own temporary directory.
+"""
+import json
+
+import numpy as np
+import pytensor
+import pytensor.tensor as pt
+import pytest
+from pytensor.graph.basic import Apply
+from pytensor.graph.op import Op
+
+from symrnn import function_cache, init, jax_backend
+from symrnn.backend import compile_mode
+from symrnn.cells import Cell
+from symrnn.model import CharRNN
+from symrnn.train import Trainer
+
+pytest.importorskip("jax")
+pytest.importorskip("flatbuffers")
+
+V = 9
+
+
+@pytest.fixture(autouse=True)
+def cache_in(tmp_path, monkeypatch):
+    monkeypatch.setattr(function_cache, "cache_dir", lambda: tmp_path / "functions")
+    monkeypatch.setenv("SYMRNN_FUNCTION_CACHE", "1")
+    return tmp_path / "functions"
+
+
+def train(model_kwargs, windows):
+    """A new JAX trainer's losses on ``windows`` (n, 2, T, B), then its weights and a prediction."""
+    trainer = Trainer(CharRNN(V, 8, **model_kwargs), "adam", clip=5.0, mode="JAX", show_progress=False)
+    losses = [trainer.train_step(x, y, 0.1)[0] for x, y in windows]
+    probs, _ = trainer.predict(windows[0, 0, :, :2])
+    return trainer, losses, [w.get_value() for w in trainer.model.variables], probs
+
+
+def compiled_kinds(trainer):
+    return {type(fn).__name__ for f in (trainer.train_fn, trainer.predict_fn) for fn, _ in f.fn.compiled.values()}
+
+
+@pytest.mark.parametrize("model_kwargs", [{}, {"cell": "gru", "dropout": 0.3, "recurrent_dropout": 0.3}])
+def test_a_loaded_function_trains_exactly_as_the_compiled_one(cache_in, model_kwargs, monkeypatch):
+    windows = np.random.default_rng(0).integers(0, V, size=(3, 2, 5, 3))
+    first, losses, weights, probs = train(model_kwargs, windows)
+    assert compiled_kinds(first) == {"Function"} and len(list(cache_in.glob("*.json"))) == 2
+
+    def no_rewriting(*args, **kwargs):
+        raise AssertionError("pytensor.function called on a cached graph")
+
+    monkeypatch.setattr(jax_backend.pytensor, "function", no_rewriting)
+    second, cached_losses, cached_weights, cached_probs = train(model_kwargs, windows)
+    assert compiled_kinds(second) == {"CachedFunction"}
+    assert cached_losses == losses  # the same XLA code on the same numbers, dropout's keys included
+    for got, want in zip(cached_weights, weights):
+        np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(cached_probs, probs)
+
+
+def test_an_unreadable_entry_is_compiled_anew_and_replaced(cache_in):
+    windows = np.random.default_rng(1).integers(0, V, size=(2, 2, 5, 3))
+    _, losses, *_ = train({}, windows)
+    for entry in cache_in.glob("*.json"):
+        entry.write_text(entry.read_text()[:100])
+    second, again, *_ = train({}, windows)
+    assert compiled_kinds(second) == {"Function"} and again == losses
+    assert all("exported" in json.loads(entry.read_text()) for entry in cache_in.glob("*.json"))
+
+
+def test_turned_off_it_keeps_nothing(cache_in, monkeypatch):
+    monkeypatch.setenv("SYMRNN_FUNCTION_CACHE", "0")
+    train({}, np.random.default_rng(1).integers(0, V, size=(1, 2, 5, 3)))
+    assert not cache_in.exists()
+
+
+class Leaky(Cell):
+    """h' = tanh(x·W + leak·h): ``leak`` is a constant of the step."""
+
+    leak = np.float32(0.5)
+
+    def __init__(self, n_in, n_hidden, **kwargs):
+        super().__init__(n_in, n_hidden, **kwargs)
+        self.add_param("W", (n_in, n_hidden), init.glorot_uniform)
+
+    def step(self, x, h, W):
+        return pt.tanh(pt.dot(x, W) + self.leak * h)
+
+
+class Leakier(Leaky):
+    leak = np.float32(0.6)
+
+
+def key_of(model_kwargs, shape=(5, 3)):
+    trainer = Trainer(CharRNN(V, model_kwargs.pop("hidden", 8), **model_kwargs), "sgd", mode="JAX",
+                      show_progress=False)
+    inputs, outputs, updates = trainer._fixed_shape_training_graph([np.zeros(shape, np.int32)])
+    return function_cache.graph_key(inputs, outputs, dict(updates), compile_mode("JAX"))[0]
+
+
+def test_the_same_graph_is_the_same_key_and_any_change_another():
+    keys = [key_of({}), key_of({"hidden": 9}), key_of({}, shape=(6, 3)), key_of({"cell": "gru"}),
+            key_of({"cell": Leaky}), key_of({"cell": Leakier})]
+    assert key_of({}) == keys[0] and key_of({"cell": Leaky}) == keys[4]
+    assert len(set(keys)) == len(keys)
+
+
+class Opaque(Op):
+    """An op without ``__props__``: the key cannot tell two of them apart."""
+
+    def make_node(self, x):
+        return Apply(self, [x], [x.type()])
+
+    def perform(self, node, inputs, outputs):
+        outputs[0][0] = inputs[0]
+
+
+def test_a_graph_with_an_op_it_cannot_describe_is_not_cached():
+    x = pt.vector("x")
+    w = pytensor.shared(np.zeros(3), name="w")
+    assert function_cache.graph_key([x], [Opaque()(x) + w], {}, compile_mode("JAX")) == (None, None)
+    assert function_cache.graph_key([x], [x + w], {}, compile_mode("JAX"))[0] is not None
