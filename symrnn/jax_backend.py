@@ -78,7 +78,6 @@ class ShapeSpecialised:
     """
 
     def __init__(self, build, *, name, mode, show_progress):
-        use_output_dtypes_in_reductions()
         keep_compiled_code()
         self.build, self.name, self.mode, self.show_progress = build, name, mode, show_progress
         self.compiled = {}
@@ -108,6 +107,7 @@ class ShapeSpecialised:
         if cached:
             self.compiled[shapes] = cached, []
             return self._call(shapes, args)
+        use_output_dtypes_in_reductions()  # imports PyTensor's JAX dispatch, which a loaded function needs not
         fn = pytensor.function(inputs, outputs, updates=updates, mode=self.mode, name=self.name)
         self.compiled[shapes] = fn, _generator_copies(fn)
         give_back_freed_memory()  # the rewrites' garbage, before XLA compiles
