@@ -9,8 +9,9 @@ the graph as built; a later run that builds the same graph loads it and calls it
 The key is a SHA-256 of the graph's full structure — every op with all its parameters, inner
 graphs of scans included, every input's type, every constant's data — plus the rewrites asked
 for, the versions of Python, NumPy, PyTensor, JAX and symrnn's own source. Any difference, a
-user cell's changed step included, is another key; an op the key cannot describe exactly (one
-without ``__props__``, a parameter that is a user's function) makes the graph uncached. Shared
+user cell's changed step included, is another key. A graph with an op the key cannot vouch for
+(a user's own op, which could compute otherwise under the same name and parameters; a
+parameter that is a user's function) is not kept. Shared
 variables enter by type only: the weights are arguments of the exported function, never part
 of it. An unreadable entry is compiled anew and replaced. ``SYMRNN_FUNCTION_CACHE=0`` turns the
 cache off.
@@ -67,8 +68,11 @@ def graph_key(inputs, outputs, updates, mode):
         update_pairs = [[describer.root(s), describer.number(v)] for s, v in updates.items()]
     except Uncacheable:
         return None, None
+    import jax
+
     query = mode._optimizer
-    text = json.dumps([FORMAT, _versions(), type(mode.linker).__qualname__, sorted(query.include),
+    text = json.dumps([FORMAT, _versions(), jax.config.jax_enable_x64, pytensor.config.floatX,
+                       os.environ.get("PYTENSOR_FLAGS", ""), type(mode.linker).__qualname__, sorted(query.include),
                        sorted(query.exclude), describer.roots, lines, len(outputs), update_pairs],
                       separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest(), describer.shared
@@ -124,7 +128,7 @@ def _op(op):
     from pytensor.compile.builders import OpFromGraph
     from pytensor.scan.op import Scan
 
-    name = f"{type(op).__module__}.{type(op).__qualname__}"
+    name = _known_class(op)
     if isinstance(op, Scan):
         return [name, _value(dataclasses.asdict(op.info)), op.truncate_gradient, op.name, op.allow_gc,
                 _inner_graph(op.inner_inputs, op.inner_outputs)]
@@ -136,12 +140,21 @@ def _op(op):
 
 
 def _type(t):
-    name = f"{type(t).__module__}.{type(t).__qualname__}"
-    if isinstance(t, RandomType) or not hasattr(t, "__props__"):
-        if type(t).__module__.startswith("pytensor.") and not vars(t):
-            return [name]
-        raise Uncacheable(f"type {name}")
-    return [name, [[prop, _value(getattr(t, prop))] for prop in t.__props__]]
+    name = _known_class(t)
+    if hasattr(t, "__props__"):
+        return [name, [[prop, _value(getattr(t, prop))] for prop in t.__props__]]
+    if not vars(t):
+        return [name]
+    raise Uncacheable(f"type {name}")
+
+
+def _known_class(value):
+    """The qualified name of ``value``'s class if PyTensor or symrnn defines it (symrnn's source is
+    in the key). A user's op may change how it computes under the same name and parameters."""
+    cls = type(value)
+    if cls.__module__.split(".")[0] not in ("pytensor", "symrnn"):
+        raise Uncacheable(f"{cls.__module__}.{cls.__qualname__} is not PyTensor's or symrnn's")
+    return f"{cls.__module__}.{cls.__qualname__}"
 
 
 def _value(value):
@@ -173,16 +186,14 @@ def _value(value):
 
 
 def _pytensor_object(value):
-    """A function or class of PyTensor's or NumPy's by name; an object of a PyTensor class (a scalar op, an output type
-    rule) by its class and attributes, as PyTensor compares them; anything else is uncacheable."""
+    """A function or class of PyTensor's or NumPy's by name; an object of a PyTensor or symrnn class
+    (a scalar op, an output type rule) by its class and attributes, as PyTensor compares them."""
     module = getattr(value, "__module__", None) or ""
     if hasattr(value, "__qualname__") and module.split(".")[0] in ("pytensor", "numpy", "builtins"):
         return ["function", module, value.__qualname__]
-    cls = type(value)
-    if cls.__module__.startswith("pytensor.") and hasattr(value, "__dict__"):
-        return ["object", f"{cls.__module__}.{cls.__qualname__}",
-                sorted([attribute, _value(v)] for attribute, v in vars(value).items())]
-    raise Uncacheable(f"parameter {value!r}")
+    if not hasattr(value, "__dict__"):
+        raise Uncacheable(f"parameter {value!r}")
+    return ["object", _known_class(value), sorted([attribute, _value(v)] for attribute, v in vars(value).items())]
 
 
 @functools.cache
@@ -192,7 +203,7 @@ def _versions():
     import jaxlib
 
     source = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
         source.update(path.read_bytes())
     return [sys.version, platform.machine(), np.__version__, pytensor.__version__, jax.__version__,
             jaxlib.__version__, jax.default_backend(), source.hexdigest()]

@@ -79,6 +79,7 @@ class ShapeSpecialised:
 
     def __init__(self, build, *, name, mode, show_progress):
         keep_compiled_code()
+        use_64_bits_as_pytensor_does()
         self.build, self.name, self.mode, self.show_progress = build, name, mode, show_progress
         self.compiled = {}
         self.compile_seconds = 0.0
@@ -217,6 +218,16 @@ def keep_compiled_code():
     if jax.config.jax_compilation_cache_dir is None:
         jax.config.update("jax_compilation_cache_dir", os.path.join(pytensor.config.compiledir, "jax"))
         jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.1)
+
+
+@functools.cache
+def use_64_bits_as_pytensor_does():
+    """Let JAX compute in 64 bits when PyTensor's floatX is float64, as PyTensor's JAX dispatch does
+    when imported: a function loaded from ``symrnn.function_cache`` runs without that import, and
+    JAX would otherwise narrow a float64 gradient check's arrays to float32."""
+    import jax
+
+    jax.config.update("jax_enable_x64", pytensor.config.floatX == "float64")
 
 
 @functools.cache

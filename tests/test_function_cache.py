@@ -6,6 +6,8 @@ numbers included), and any change to the graph — a size, a cell, one constant 
 must be another key. Each test keeps its cache in its own temporary directory.
 """
 import json
+import subprocess
+import sys
 
 import numpy as np
 import pytensor
@@ -110,8 +112,10 @@ def test_the_same_graph_is_the_same_key_and_any_change_another():
     assert len(set(keys)) == len(keys)
 
 
-class Opaque(Op):
-    """An op without ``__props__``: the key cannot tell two of them apart."""
+class UsersOwn(Op):
+    """A user's op: it may compute otherwise tomorrow under the same name and ``__props__``."""
+
+    __props__ = ()
 
     def make_node(self, x):
         return Apply(self, [x], [x.type()])
@@ -120,8 +124,29 @@ class Opaque(Op):
         outputs[0][0] = inputs[0]
 
 
-def test_a_graph_with_an_op_it_cannot_describe_is_not_cached():
+def test_a_graph_with_a_users_own_op_is_not_cached():
     x = pt.vector("x")
     w = pytensor.shared(np.zeros(3), name="w")
-    assert function_cache.graph_key([x], [Opaque()(x) + w], {}, compile_mode("JAX")) == (None, None)
+    assert function_cache.graph_key([x], [UsersOwn()(x) + w], {}, compile_mode("JAX")) == (None, None)
     assert function_cache.graph_key([x], [x + w], {}, compile_mode("JAX"))[0] is not None
+
+
+FLOAT64_RUN = """
+import sys
+import numpy as np
+import pytensor.tensor as pt
+from symrnn.backend import CompiledFunction
+x = pt.vector("x", dtype="float64")
+fn = CompiledFunction([x], (x * 1e-300) * 1e300, name="f64", mode="JAX", show_progress=False)
+result = fn(np.array([0.1, 0.2]))
+print(result.dtype, repr(result.tolist()), type(next(iter(fn.fn.compiled.values()))[0]).__name__)
+"""
+
+
+def test_a_loaded_float64_function_computes_in_64_bits(tmp_path, monkeypatch):
+    """A loaded function runs without PyTensor's JAX dispatch, which switches JAX to 64 bits."""
+    monkeypatch.setenv("PYTENSOR_FLAGS", f"compiledir={tmp_path / 'compiledir'}")
+    runs = [subprocess.run([sys.executable, "-c", FLOAT64_RUN], capture_output=True, text=True, check=True).stdout
+            for _ in range(2)]
+    assert runs[0] == "float64 [0.1, 0.2] Function\n"
+    assert runs[1] == "float64 [0.1, 0.2] CachedFunction\n"
