@@ -8,7 +8,8 @@ the loss, for one, must see a number. symrnn's graphs take (T, B) from their inp
 ``build`` makes for that shape: ``symrnn.train.Trainer`` builds its graphs anew, scans
 included (``symrnn.graph.fixed_shape_training_graph``); any other graph is copied with inputs
 of fixed shapes and its ``shared`` tensors pinned to their shapes (``static_graph``). A run
-trains on one (T, B), plus perhaps a shorter last batch: one or two compiles.
+trains on one (T, B), plus perhaps a shorter last batch: one or two compiles. A graph compiled
+by an earlier run is loaded instead (``symrnn.function_cache``), with no rewriting or tracing.
 
 Between calls the weights stay in the ``shared`` variables as JAX arrays (converting them back
 after every update would cost the lesson's small windows a quarter of their speed);
