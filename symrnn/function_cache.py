@@ -17,6 +17,7 @@ of it. An unreadable entry is compiled anew and replaced. ``SYMRNN_FUNCTION_CACH
 cache off.
 """
 import base64
+import contextlib
 import dataclasses
 import functools
 import hashlib
@@ -212,10 +213,10 @@ def _versions():
 def save(key, fn, inputs, args, shared):
     """Export the compiled PyTensor function ``fn`` of ``inputs`` (JAX), just called on ``args``, under ``key``.
 
-    shared: ``graph_key``'s shared variables. Written atomically; a function that cannot be
-    exported (JAX's ``flatbuffers`` missing, shape arguments) is not kept.
+    shared: ``graph_key``'s shared variables. Written atomically. The cache only saves time: a
+    function JAX cannot export (shape arguments, an op without a stable lowering, ``flatbuffers``
+    missing) or a directory that cannot be written leaves the run as it was, uncached.
     """
-    import jax
     from jax import export
 
     maker = fn.maker
@@ -236,16 +237,27 @@ def save(key, fn, inputs, args, shared):
                for spec in maker.inputs if spec.update is not None]
     try:
         blob = export.export(fn.vm.jit_fn)(*values).serialize()
-    except (ImportError, jax.errors.JAXTypeError, TypeError, ValueError):
+    except Exception:  # noqa: BLE001 - whatever JAX refuses to export is simply not kept
         return
     entry = {"format": FORMAT, "arguments": arguments, "updated": updated,
              "n_outputs": len(maker.fgraph.outputs) - len(updated),
              "exported": base64.b64encode(bytes(blob)).decode()}
-    directory = cache_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", dir=directory, suffix=".tmp", delete=False) as out:
-        json.dump(entry, out)
-    os.replace(out.name, directory / f"{key}.json")
+    with contextlib.suppress(OSError):
+        _write_atomically(cache_dir() / f"{key}.json", json.dumps(entry))
+
+
+def _write_atomically(path, text):
+    """Write ``text`` to a temporary file beside ``path``, then rename it over ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_path = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w") as file:
+            file.write(text)
+        os.replace(tmp_path, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_path)
+        raise
 
 
 def load(key, inputs, shared, single_output=False):
@@ -257,7 +269,9 @@ def load(key, inputs, shared, single_output=False):
         exported = export.deserialize(bytearray(base64.b64decode(entry["exported"])))
         return CachedFunction(exported, inputs, shared, entry["arguments"], entry["updated"], entry["n_outputs"],
                               single_output)
-    except (OSError, ValueError, KeyError, TypeError, ImportError):
+    except FileNotFoundError:
+        return None
+    except Exception:  # noqa: BLE001 - an entry that does not load is compiled anew and replaced
         return None
 
 

@@ -75,6 +75,14 @@ def test_an_unreadable_entry_is_compiled_anew_and_replaced(cache_in):
     assert all("exported" in json.loads(entry.read_text()) for entry in cache_in.glob("*.json"))
 
 
+def test_a_cache_that_cannot_be_written_leaves_training_as_it_was(tmp_path, monkeypatch):
+    (tmp_path / "a file").write_text("")
+    monkeypatch.setattr(function_cache, "cache_dir", lambda: tmp_path / "a file" / "functions")
+    windows = np.random.default_rng(1).integers(0, V, size=(2, 2, 5, 3))
+    trainer, losses, *_ = train({}, windows)
+    assert compiled_kinds(trainer) == {"Function"} and np.all(np.isfinite(losses))
+
+
 def test_turned_off_it_keeps_nothing(cache_in, monkeypatch):
     monkeypatch.setenv("SYMRNN_FUNCTION_CACHE", "0")
     train({}, np.random.default_rng(1).integers(0, V, size=(1, 2, 5, 3)))
