@@ -13,8 +13,8 @@ user cell's changed step included, is another key. A graph with an op the key ca
 (a user's own op, which could compute otherwise under the same name and parameters; a
 parameter that is a user's function) is not kept. Shared
 variables enter by type only: the weights are arguments of the exported function, never part
-of it. An unreadable entry is compiled anew and replaced. ``SYMRNN_FUNCTION_CACHE=0`` turns the
-cache off.
+of it. An unreadable entry is compiled anew and replaced; beyond ``MAX_ENTRIES`` the least
+recently used are deleted. ``SYMRNN_FUNCTION_CACHE=0`` turns the cache off.
 """
 import base64
 import contextlib
@@ -42,6 +42,7 @@ from pytensor.tensor.random.type import RandomType
 from symrnn.validate import environment_choice
 
 FORMAT = 1
+MAX_ENTRIES = 500  # 20–150 KB each; the least recently used beyond this are deleted
 
 
 class Uncacheable(Exception):
@@ -244,6 +245,15 @@ def save(key, fn, inputs, args, shared):
              "exported": base64.b64encode(bytes(blob)).decode()}
     with contextlib.suppress(OSError):
         _write_atomically(cache_dir() / f"{key}.json", json.dumps(entry))
+        _forget_least_recently_used(cache_dir(), MAX_ENTRIES)
+
+
+def _forget_least_recently_used(directory, keep):
+    """Delete all but the ``keep`` entries of ``directory`` most recently saved or loaded."""
+    entries = sorted(directory.glob("*.json"), key=lambda path: path.stat().st_mtime)
+    for path in entries[:max(0, len(entries) - keep)]:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
 
 
 def _write_atomically(path, text):
@@ -264,8 +274,10 @@ def load(key, inputs, shared, single_output=False):
     """The ``CachedFunction`` kept under ``key`` for a graph on ``inputs`` and ``shared``, or None."""
     from jax import export
 
+    path = cache_dir() / f"{key}.json"
     try:
-        entry = json.loads((cache_dir() / f"{key}.json").read_text())
+        entry = json.loads(path.read_text())
+        os.utime(path)  # used: the last to be forgotten
         exported = export.deserialize(bytearray(base64.b64decode(entry["exported"])))
         return CachedFunction(exported, inputs, shared, entry["arguments"], entry["updated"], entry["n_outputs"],
                               single_output)

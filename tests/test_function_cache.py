@@ -6,6 +6,7 @@ numbers included), and any change to the graph — a size, a cell, one constant 
 must be another key. Each test keeps its cache in its own temporary directory.
 """
 import json
+import os
 import subprocess
 import sys
 
@@ -81,6 +82,25 @@ def test_a_cache_that_cannot_be_written_leaves_training_as_it_was(tmp_path, monk
     windows = np.random.default_rng(1).integers(0, V, size=(2, 2, 5, 3))
     trainer, losses, *_ = train({}, windows)
     assert compiled_kinds(trainer) == {"Function"} and np.all(np.isfinite(losses))
+
+
+def test_beyond_its_size_the_least_recently_used_entries_go(cache_in, monkeypatch):
+    """Each train() keeps two functions (train, predict); room for four."""
+    monkeypatch.setattr(function_cache, "MAX_ENTRIES", 4)
+    windows = np.random.default_rng(1).integers(0, V, size=(1, 2, 5, 3))
+
+    def trained(model_kwargs, saved_at=None):
+        before = set(cache_in.glob("*.json"))
+        train(model_kwargs, windows)
+        new = set(cache_in.glob("*.json")) - before
+        for entry in new if saved_at else ():
+            os.utime(entry, (saved_at, saved_at))
+        return new
+
+    rnn, gru = trained({}, saved_at=1e9), trained({"cell": "gru"}, saved_at=1.1e9)  # the RNN's the older
+    assert len(rnn) == len(gru) == 2 and trained({}) == set()  # the RNN's loaded: now the newer
+    lstm = trained({"cell": "lstm"})
+    assert set(cache_in.glob("*.json")) == rnn | lstm
 
 
 def test_turned_off_it_keeps_nothing(cache_in, monkeypatch):
