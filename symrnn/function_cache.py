@@ -211,18 +211,20 @@ def _versions():
             jaxlib.__version__, jax.default_backend(), source.hexdigest()]
 
 
-def save(key, fn, inputs, args, shared):
-    """Export the compiled PyTensor function ``fn`` of ``inputs`` (JAX), just called on ``args``, under ``key``.
+def export_and_save(key, fn, inputs, args, shared, single_output=False):
+    """Export the PyTensor function ``fn`` of ``inputs`` (JAX, compiled for ``args``), keep it under
+    ``key``, and return it as a ``CachedFunction`` — what this run calls too, so that XLA compiles
+    the exported code once and a later run finds it in XLA's cache as well.
 
-    shared: ``graph_key``'s shared variables. Written atomically. The cache only saves time: a
-    function JAX cannot export (shape arguments, an op without a stable lowering, ``flatbuffers``
-    missing) or a directory that cannot be written leaves the run as it was, uncached.
+    shared: ``graph_key``'s shared variables. Returns None where JAX cannot export ``fn`` (shape
+    arguments, an op without a stable lowering, ``flatbuffers`` missing): the caller calls ``fn``.
+    A directory that cannot be written leaves the function uncached, and the run as it was.
     """
     from jax import export
 
     maker = fn.maker
     if maker.linker.scalar_shape_inputs:
-        return
+        return None
     position = {id(s): j for j, s in enumerate(shared)}
     arguments, values = [], []
     for spec, cell in zip(maker.inputs, fn.vm.inputs):
@@ -237,15 +239,17 @@ def save(key, fn, inputs, args, shared):
     updated = [None if isinstance(spec.variable.type, RandomType) else position[id(spec.variable)]
                for spec in maker.inputs if spec.update is not None]
     try:
-        blob = export.export(fn.vm.jit_fn)(*values).serialize()
-    except Exception:  # noqa: BLE001 - whatever JAX refuses to export is simply not kept
-        return
+        exported = export.export(fn.vm.jit_fn)(*values)
+        blob = exported.serialize()
+    except Exception:  # noqa: BLE001 - whatever JAX refuses to export is compiled as PyTensor does
+        return None
     entry = {"format": FORMAT, "arguments": arguments, "updated": updated,
              "n_outputs": len(maker.fgraph.outputs) - len(updated),
              "exported": base64.b64encode(bytes(blob)).decode()}
     with contextlib.suppress(OSError):
         _write_atomically(cache_dir() / f"{key}.json", json.dumps(entry))
         _forget_least_recently_used(cache_dir(), MAX_ENTRIES)
+    return CachedFunction(exported, inputs, shared, arguments, updated, entry["n_outputs"], single_output)
 
 
 def _forget_least_recently_used(directory, keep):

@@ -99,7 +99,10 @@ class ShapeSpecialised:
         return np.array(values)
 
     def _compile_and_call(self, shapes, args):
-        """Compile the graph for ``shapes`` — or load it from ``symrnn.function_cache`` — and call it."""
+        """Compile the graph for ``shapes`` — or load it from ``symrnn.function_cache`` — and call it.
+
+        A compiled graph is exported and kept (``function_cache.export_and_save``) and the exported
+        function called from then on; where the graph cannot be kept, the PyTensor function."""
         inputs, outputs, updates = self.build(args)
         updates = OrderedDict(updates or {})
         single_output = not isinstance(outputs, list | tuple)
@@ -111,11 +114,10 @@ class ShapeSpecialised:
             return self._call(shapes, args)
         use_output_dtypes_in_reductions()  # imports PyTensor's JAX dispatch, which a loaded function needs not
         fn = pytensor.function(inputs, outputs, updates=updates, mode=self.mode, name=self.name)
-        self.compiled[shapes] = fn, _generator_copies(fn)
         give_back_freed_memory()  # the rewrites' garbage, before XLA compiles
+        exported = key and function_cache.export_and_save(key, fn, inputs, args, shared, single_output)
+        self.compiled[shapes] = (exported, []) if exported else (fn, _generator_copies(fn))
         values = self._call(shapes, args)
-        if key:
-            function_cache.save(key, fn, inputs, args, shared)
         give_back_freed_memory()  # XLA's
         return values
 
