@@ -41,24 +41,32 @@ def save_checkpoint(path, arrays, meta):
         raise CheckpointError(f"the checkpoint metadata is not JSON: {err}") from None
     members[META_MEMBER] = np.frombuffer(document.encode("utf-8"), dtype=np.uint8)
     try:
-        _write_atomically(path, members)
+        write_atomically(path, _write_npz(members))
     except OSError as err:
         raise CheckpointError(f"cannot write checkpoint {path}: {err.strerror or err}") from None
 
 
-def _write_atomically(path, members):
-    """Write the ``.npz`` to a temporary file beside ``path``, fsync it, then rename it over ``path``."""
+def _write_npz(members):
+    """A ``write(file)`` for ``write_atomically``: ``members`` (name → array) as an uncompressed ``.npz``."""
+    def write(file):
+        with zipfile.ZipFile(file, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+            for name, array in members.items():
+                with archive.open(name + ".npy", "w", force_zip64=True) as member:
+                    np.lib.format.write_array(member, array, allow_pickle=False)
+    return write
+
+
+def write_atomically(path, write):
+    """Call ``write(file)`` on a temporary binary file beside ``path``, fsync it, then rename it over
+    ``path``: an interruption leaves the old file or the new one, never a part."""
     directory = os.path.dirname(os.path.abspath(path))
     fd, tmp_path = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as file:
-            with zipfile.ZipFile(file, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
-                for name, array in members.items():
-                    with archive.open(name + ".npy", "w", force_zip64=True) as member:
-                        np.lib.format.write_array(member, array, allow_pickle=False)
+            write(file)
             file.flush()
             os.fsync(file.fileno())
-        os.chmod(tmp_path, 0o666 & ~_umask())  # mkstemp makes it private; a checkpoint is not
+        os.chmod(tmp_path, 0o666 & ~_umask())  # mkstemp makes it private; the file is not
         os.replace(tmp_path, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

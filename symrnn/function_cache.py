@@ -25,7 +25,6 @@ import json
 import os
 import platform
 import sys
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -39,6 +38,7 @@ from pytensor.graph.traversal import ancestors, io_toposort
 from pytensor.graph.type import Type
 from pytensor.tensor.random.type import RandomType
 
+from symrnn.checkpoint import write_atomically
 from symrnn.validate import environment_choice
 
 FORMAT = 1
@@ -230,8 +230,9 @@ def export_and_save(key, fn, inputs, args, shared, single_output=False):
     for spec, cell in zip(maker.inputs, fn.vm.inputs):
         variable = spec.variable
         if not isinstance(variable, SharedVariable):
-            arguments.append(["input", inputs.index(variable)])
-            values.append(args[inputs.index(variable)])
+            i = inputs.index(variable)
+            arguments.append(["input", i])
+            values.append(args[i])
         else:
             kind = "generator" if isinstance(variable.type, RandomType) else "shared"
             arguments.append([kind, position[id(variable)]])
@@ -247,7 +248,8 @@ def export_and_save(key, fn, inputs, args, shared, single_output=False):
              "n_outputs": len(maker.fgraph.outputs) - len(updated),
              "exported": base64.b64encode(bytes(blob)).decode()}
     with contextlib.suppress(OSError):
-        _write_atomically(cache_dir() / f"{key}.json", json.dumps(entry))
+        cache_dir().mkdir(parents=True, exist_ok=True)
+        write_atomically(cache_dir() / f"{key}.json", lambda file: file.write(json.dumps(entry).encode()))
         _forget_least_recently_used(cache_dir(), MAX_ENTRIES)
     return CachedFunction(exported, inputs, shared, arguments, updated, entry["n_outputs"], single_output)
 
@@ -258,20 +260,6 @@ def _forget_least_recently_used(directory, keep):
     for path in entries[:max(0, len(entries) - keep)]:
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
-
-
-def _write_atomically(path, text):
-    """Write ``text`` to a temporary file beside ``path``, then rename it over ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_path = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w") as file:
-            file.write(text)
-        os.replace(tmp_path, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_path)
-        raise
 
 
 def load(key, inputs, shared, single_output=False):
@@ -285,9 +273,7 @@ def load(key, inputs, shared, single_output=False):
         exported = export.deserialize(bytearray(base64.b64decode(entry["exported"])))
         return CachedFunction(exported, inputs, shared, entry["arguments"], entry["updated"], entry["n_outputs"],
                               single_output)
-    except FileNotFoundError:
-        return None
-    except Exception:  # noqa: BLE001 - an entry that does not load is compiled anew and replaced
+    except Exception:  # noqa: BLE001 - a missing or unreadable entry: compile (anew)
         return None
 
 
@@ -309,8 +295,6 @@ class CachedFunction:
         self.single_output = single_output
 
     def __call__(self, *args):
-        from symrnn.jax_backend import next_jax_key
-
         values = []
         for kind, i in self.arguments:
             if kind == "input":
@@ -318,6 +302,8 @@ class CachedFunction:
             elif kind == "shared":
                 values.append(self.shared[i].container.storage[0])
             else:
+                from symrnn.jax_backend import next_jax_key  # imports each other
+
                 values.append(next_jax_key(self.shared[i]))
         results = self.call(*values)
         for j, value in zip(self.updated, results[self.n_outputs:]):
