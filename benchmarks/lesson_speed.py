@@ -1,11 +1,11 @@
 """Training speed of the lesson's Theano RNN: symrnn against a raw PyTensor script, same run.
 
-    python benchmarks/lesson_speed.py --text ../shared/data/nietzsche.txt \
-        --peer ../shared/peers/raw_pytensor_lesson.py [--mode NUMBA] [--windows 3000] [--repeats 3]
+    python benchmarks/lesson_speed.py --text nietzsche.txt [--mode NUMBA] [--windows 3000] [--repeats 3]
 
-Both sides train B=1, T=8, H=256, one-hot, SGD lr 0.01 on the same text with the same PyTensor
-mode, in separate processes, alternating; compile time is excluded on both sides. Prints
-windows/s of each run and the ratio of the medians (symrnn / raw; >= 1 means symrnn is no slower).
+The peer is ``raw_pytensor_lesson.py`` beside this file. Both sides train B=1, T=8, H=256,
+one-hot, SGD lr 0.01 on the same text with the same PyTensor mode, in separate processes,
+alternating; compile time is excluded on both sides. Prints windows/s of each run and the ratio
+of the medians (symrnn / raw; >= 1 means symrnn is no slower).
 """
 import argparse
 import json
@@ -13,6 +13,7 @@ import re
 import statistics
 import subprocess
 import sys
+from pathlib import Path
 
 
 def peer_rate(args):
@@ -32,7 +33,8 @@ def symrnn_rate(args):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--text", required=True)
-    parser.add_argument("--peer", required=True, help="path of raw_pytensor_lesson.py")
+    parser.add_argument("--peer", default=str(Path(__file__).with_name("raw_pytensor_lesson.py")),
+                        help="the raw PyTensor script (default: raw_pytensor_lesson.py beside this file)")
     parser.add_argument("--mode", default="NUMBA")
     parser.add_argument("--windows", type=int, default=3000)
     parser.add_argument("--repeats", type=int, default=3)

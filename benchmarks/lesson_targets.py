@@ -1,9 +1,9 @@
-"""Issue targets for the lesson's Keras-era recipes on Nietzsche, each run through ``symrnn train``.
+"""The lesson's Keras-era recipes on Nietzsche, each run through ``symrnn train``, against their targets.
 
-    python benchmarks/lesson_targets.py --text ../shared/data/nietzsche.txt [--only lstm]
+    python benchmarks/lesson_targets.py --text nietzsche.txt [--only lstm]
 
 Runs the recipes below (10 % held-out tail), prints each one's held-out loss and training minutes
-beside the target and the PyTorch CPU figure the issue quotes, and one JSON line at the end.
+beside the lesson's figure and a PyTorch CPU run of the same recipe, and one JSON line at the end.
 Training minutes exclude compiling and the per-epoch held-out evaluations.
 """
 import argparse

@@ -17,14 +17,15 @@ import argparse
 import numpy as np
 import pytensor.tensor as pt
 
-from symrnn import data, init
-from symrnn.cells import Cell
-from symrnn.fit import fit
-from symrnn.generate import sample_text
-from symrnn.gradient_check import gradcheck
-from symrnn.model import CharRNN
+from symrnn import data
+from symrnn.gradient_check.check import gradcheck
+from symrnn.nn import init
+from symrnn.nn.cells import Cell
+from symrnn.nn.model import CharRNN
 from symrnn.reference import ReferenceCell
-from symrnn.train import Trainer
+from symrnn.training.fit import fit
+from symrnn.training.generate import sample_text
+from symrnn.training.trainer import Trainer
 
 
 class MGU(Cell):

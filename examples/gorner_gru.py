@@ -17,12 +17,12 @@ import pytensor
 import pytensor.tensor as pt
 
 from symrnn import data
-from symrnn.backend import CompiledFunction
-from symrnn.cells import GRU, Stacked
-from symrnn.generate import sample_text
-from symrnn.layers import Dense, Dropout, OneHot, Recurrent, RecurrentDropout
-from symrnn.losses import sparse_categorical_crossentropy
-from symrnn.updates import adam
+from symrnn.backends.compile import CompiledFunction
+from symrnn.nn.cells import GRU, Stacked
+from symrnn.nn.layers import Dense, Dropout, OneHot, Recurrent, RecurrentDropout
+from symrnn.nn.losses import sparse_categorical_crossentropy
+from symrnn.optim.updates import adam
+from symrnn.training.generate import sample_text
 
 
 def main():

@@ -12,11 +12,11 @@ import pytensor
 import pytensor.tensor as pt
 
 from symrnn import data
-from symrnn.backend import CompiledFunction
-from symrnn.losses import sparse_categorical_crossentropy
-from symrnn.model import CharRNN
-from symrnn.recurrent import scan_cell
-from symrnn.updates import sgd
+from symrnn.backends.compile import CompiledFunction
+from symrnn.nn.losses import sparse_categorical_crossentropy
+from symrnn.nn.model import CharRNN
+from symrnn.nn.recurrent import scan_cell
+from symrnn.optim.updates import sgd
 
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("--text", help="corpus (default: the embedded pydoc topics)")

@@ -10,7 +10,7 @@ changes the weights while still backpropagating through them. Here the gradients
 (``symrnn gradcheck --cell rnn`` checks them against ``pytensor.grad`` and finite differences).
 
 It learns like the PyTensor model: before training, the script takes one SGD step from the same
-initial weights with both (``symrnn.train.Trainer`` on ``CharRNN`` in float64, and NumPy) and
+initial weights with both (``symrnn.training.trainer.Trainer`` on ``CharRNN`` in float64, and NumPy) and
 prints how far apart the new weights are — float64 rounding, far below 1e-6.
 
     python examples/lesson7_numpy_rnn.py [--text PATH] [--hidden 256] [--windows 10000]
@@ -30,7 +30,7 @@ def initial_weights(vocab_size, n_hidden, seed):
 
     CharRNN initialises as the lesson: ``W_x``, ``W_y`` by he_normal, ``W_h`` identity, zero biases.
     """
-    from symrnn.model import CharRNN  # PyTensor: only to start both from the same weights
+    from symrnn.nn.model import CharRNN  # PyTensor: only to start both from the same weights
     model = CharRNN(vocab_size, n_hidden, dtype="float64", seed=seed)
     return model, {p.name: p.get_value() for p in model.params}
 
@@ -47,7 +47,7 @@ def sgd_step(cell, weights, x, y, lr):
 
 def one_step_difference(model, weights, inputs, targets, lr):
     """Max |difference| per weight after one SGD step on window 0 with PyTensor and with NumPy."""
-    from symrnn.train import Trainer
+    from symrnn.training.trainer import Trainer
     Trainer(model, mode="FAST_COMPILE", show_progress=False).train_step(inputs[:1].T, targets[:1].T, lr)
     vocab_size = weights["W_y"].shape[1]
     _, numpy_weights = sgd_step(reference.SimpleRNN("relu"), weights,

@@ -12,13 +12,15 @@ import argparse
 
 import numpy as np
 
-from symrnn import inside, toy, viz
-from symrnn.train import Trainer
+from symrnn.backends.compile import QUICK_MODE
+from symrnn.training.trainer import Trainer
+from symrnn.views import inside, toy
+from symrnn.views import viewer as viz
 
 
 def show(title, model, trainer, task):
     inputs, targets = toy.task_sequence(task)
-    steps = inside.forward_steps(model, inputs, mode=toy.TOY_MODE)
+    steps = inside.forward_steps(model, inputs, mode=QUICK_MODE)
     right = toy.target_probabilities(trainer, task)
     print(f"  {title}")
     print("     t  x  target  p(target)  h(t)")
@@ -36,7 +38,7 @@ def main():
     for task in toy.PATTERNS:
         print(f"task {task}:")
         model = toy.build(args.seed)
-        show("untrained", model, Trainer(model, mode=toy.TOY_MODE, show_progress=False), task)
+        show("untrained", model, Trainer(model, mode=QUICK_MODE, show_progress=False), task)
         trainer = toy.train(model, task)
         show("trained", model, trainer, task)
     if args.page:

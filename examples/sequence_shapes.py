@@ -16,11 +16,11 @@ import pytensor
 import pytensor.tensor as pt
 
 from symrnn import data
-from symrnn.backend import CompiledFunction
-from symrnn.cells import GRU
-from symrnn.layers import Dense, Embedding, Recurrent
-from symrnn.losses import sparse_categorical_crossentropy
-from symrnn.updates import adam
+from symrnn.backends.compile import CompiledFunction
+from symrnn.nn.cells import GRU
+from symrnn.nn.layers import Dense, Embedding, Recurrent
+from symrnn.nn.losses import sparse_categorical_crossentropy
+from symrnn.optim.updates import adam
 
 N_EMBED = 24
 

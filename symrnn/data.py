@@ -7,6 +7,7 @@ as the lesson's corpus is counted (Nietzsche: 85 distinct bytes → vocabulary o
 import json
 import math
 import os
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -156,7 +157,7 @@ def minibatches(inputs, targets, batch_size, rng):
             for rows in (order[start:start + batch_size] for start in range(0, len(order), batch_size)))
 
 
-# -- batches for the training loop (``symrnn.fit``): each has ``stateful``, ``steps_per_epoch``
+# -- batches for the training loop (``symrnn.training.fit``): each has ``stateful``, ``steps_per_epoch``
 # and ``epoch(e)``, the (T, B) (inputs, targets) pairs of epoch ``e``.
 
 class WindowBatches:
@@ -194,3 +195,34 @@ class StreamBatches:
 
     def epoch(self, e):
         return zip(self.inputs, self.targets)
+
+
+@dataclass
+class Corpus:
+    """A text ready for training: its vocabulary, the training batches and the held-out part.
+
+    train_idx, val_idx: the text's indices split by ``split_tail``; batches: ``WindowBatches``, or
+    ``StreamBatches`` when ``stateful``; val: the held-out windows ``(inputs, targets)`` (or
+    streams), None when the held-out part is shorter than one.
+    """
+
+    text: str
+    vocab: Vocabulary
+    train_idx: np.ndarray
+    val_idx: np.ndarray
+    batches: object
+    val: tuple
+
+    @classmethod
+    def build(cls, text, *, val_fraction, seq_len, batch_size, stride=None, stateful=False, shuffle=False, seed=0):
+        vocab = Vocabulary.from_text(text)
+        train_idx, val_idx = split_tail(vocab.encode(text), val_fraction)
+        if stateful:
+            batches = StreamBatches(*stateful_batches(train_idx, batch_size, seq_len))
+            enough = len(val_idx) > batch_size * seq_len
+            val = stateful_batches(val_idx, batch_size, seq_len) if enough else None
+        else:
+            windows = lesson_windows(train_idx, seq_len, stride)
+            batches = WindowBatches(*windows, batch_size, shuffle=shuffle, seed=seed)
+            val = lesson_windows(val_idx, seq_len) if len(val_idx) > seq_len else None
+        return cls(text, vocab, train_idx, val_idx, batches, val)

@@ -6,7 +6,8 @@ line all read this one table, and parsing the command line imports no PyTensor. 
 own is named the same way, ``"module.path:ClassName"`` (a ``Cell`` subclass or a factory
 function returning a cell), and a checkpoint records that path to import it again.
 
-``OPTIMIZERS`` maps each optimiser of ``symrnn.updates`` to Keras 1's default learning rate.
+``OPTIMIZERS`` maps each optimiser's name to its update-dict builder in ``symrnn.optim.updates``
+and its default learning rate (Keras 1's), in the same form.
 """
 import functools
 import importlib
@@ -14,26 +15,44 @@ import inspect
 import json
 from dataclasses import dataclass
 
-from symrnn.errors import CellError
+from symrnn.errors import CellError, ConfigError
 
 
 @dataclass(frozen=True)
 class BuiltinCell:
-    """A built-in cell: the import paths of its class and of its NumPy twin."""
+    """A built-in cell: the import paths of its class and of its NumPy twin, and how many blocks of
+    weights its gates have (each an input and a recurrent product: 1 for a SimpleRNN, 4 for an LSTM)."""
 
     cell: str
     twin: str
+    gates: int
 
 
 CELLS = {
-    "rnn": BuiltinCell("symrnn.cells:SimpleRNN", "symrnn.reference:SimpleRNN"),
-    "gru": BuiltinCell("symrnn.cells:GRU", "symrnn.reference:GRU"),
-    "gru_combined": BuiltinCell("symrnn.cells:GRUCombined", "symrnn.reference:GRUCombined"),
-    "lstm": BuiltinCell("symrnn.cells:LSTM", "symrnn.reference:LSTM"),
+    "rnn": BuiltinCell("symrnn.nn.cells:SimpleRNN", "symrnn.reference:SimpleRNN", 1),
+    "gru": BuiltinCell("symrnn.nn.cells:GRU", "symrnn.reference:GRU", 3),
+    "gru_combined": BuiltinCell("symrnn.nn.cells:GRUCombined", "symrnn.reference:GRUCombined", 3),
+    "lstm": BuiltinCell("symrnn.nn.cells:LSTM", "symrnn.reference:LSTM", 4),
 }
 
-OPTIMIZERS = {"sgd": 0.01, "momentum": 0.01, "nesterov_momentum": 0.01, "adagrad": 0.01,
-              "rmsprop": 0.001, "adam": 0.001}
+
+@dataclass(frozen=True)
+class BuiltinOptimizer:
+    """A built-in optimiser: the import path of its builder ``(grads, params, lr) -> upd_dict`` and
+    the learning rate used when none is given."""
+
+    builder: str
+    default_lr: float
+
+
+OPTIMIZERS = {
+    "sgd": BuiltinOptimizer("symrnn.optim.updates:sgd", 0.01),
+    "momentum": BuiltinOptimizer("symrnn.optim.updates:momentum", 0.01),
+    "nesterov_momentum": BuiltinOptimizer("symrnn.optim.updates:nesterov_momentum", 0.01),
+    "adagrad": BuiltinOptimizer("symrnn.optim.updates:adagrad", 0.01),
+    "rmsprop": BuiltinOptimizer("symrnn.optim.updates:rmsprop", 0.001),
+    "adam": BuiltinOptimizer("symrnn.optim.updates:adam", 0.001),
+}
 
 
 def import_object(path):
@@ -51,6 +70,15 @@ def import_object(path):
         if found is None:
             raise CellError(f"cannot import cell {path!r}: module {module_name!r} has no {name!r}")
     return found
+
+
+def optimizer_builder(optimizer):
+    """An update-dict builder ``(grads, params, lr) -> OrderedDict``: ``optimizer`` itself, or by name."""
+    if callable(optimizer):
+        return optimizer
+    if optimizer not in OPTIMIZERS:
+        raise ConfigError(f"unknown optimizer {optimizer!r}; choose one of {sorted(OPTIMIZERS)}")
+    return import_object(OPTIMIZERS[optimizer].builder)
 
 
 def cell_factory(cell):
@@ -90,7 +118,7 @@ def describe_cell(cell):
 
 def make_cell(cell, n_in, n_hidden, *, dtype, rng, **options):
     """``cell`` (anything ``cell_factory`` accepts), built as ``factory(n_in, n_hidden, dtype=, rng=, **options)``."""
-    from symrnn.cells import Cell
+    from symrnn.nn.cells import Cell
 
     factory = cell_factory(cell)
     try:
@@ -109,7 +137,7 @@ def make_cell(cell, n_in, n_hidden, *, dtype, rng, **options):
 
 def reference_twin(cell):
     """The NumPy twin of a built-in cell (or a stack of them), by exact class; None otherwise."""
-    from symrnn.cells import Stacked
+    from symrnn.nn.cells import Stacked
 
     if type(cell) is Stacked:
         layers = [reference_twin(layer) for layer in cell.cells]

@@ -6,8 +6,8 @@ import numpy as np
 import pytensor
 import pytensor.tensor as pt
 
-from symrnn.backend import default_mode
-from symrnn.recurrent import scan_cell
+from symrnn.backends.compile import default_mode
+from symrnn.nn.recurrent import scan_cell
 
 
 def sigmoid(a):

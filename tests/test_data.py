@@ -1,7 +1,11 @@
+"""symrnn.data: vocabulary, texts, windows, streams and batches."""
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from symrnn import data
+from symrnn.data import lesson_windows, minibatches, stateful_batches
 from symrnn.errors import DataError, UnknownCharacterError
 
 
@@ -92,3 +96,68 @@ def test_load_text_reads_bytes_as_latin1(tmp_path):
 def test_default_corpus_is_real_text():
     text = data.default_corpus()
     assert len(text) > 100_000 and "def " in text
+
+
+@given(length=st.integers(2, 400), batch_size=st.integers(1, 9), seq_len=st.integers(1, 9))
+def test_stateful_batches_are_continuous_streams(length, batch_size, seq_len):
+    text = np.random.default_rng(length).permutation(length)  # distinct: positions recognisable
+    if (length - 1) // (batch_size * seq_len) == 0:
+        with pytest.raises(DataError, match="too short"):
+            stateful_batches(text, batch_size, seq_len)
+        return
+    x, y = stateful_batches(text, batch_size, seq_len)
+    n_batches = (length - 1) // (batch_size * seq_len)
+    assert x.shape == y.shape == (n_batches, seq_len, batch_size) and x.dtype == y.dtype == np.int32
+    position = {value: i for i, value in enumerate(text)}
+    pos_x, pos_y = np.vectorize(position.get)(x), np.vectorize(position.get)(y)
+    np.testing.assert_array_equal(pos_y, pos_x + 1)  # targets: the next character of the stream
+    # along time inside a batch, and from the end of batch k to the start of batch k+1, each row
+    # advances by exactly one character
+    stream = pos_x.transpose(2, 0, 1).reshape(batch_size, -1)  # row i: batch 0, batch 1, ...
+    assert np.all(np.diff(stream, axis=1) == 1)
+    # every character of the used prefix is an input exactly once
+    assert sorted(pos_x.ravel()) == list(range(n_batches * seq_len * batch_size))
+
+
+def test_stateful_batch_layout_by_hand():
+    x, y = stateful_batches(np.arange(13), batch_size=2, seq_len=3)
+    # two streams 0..5 and 6..11; the 13th character is only a target
+    np.testing.assert_array_equal(x[0], [[0, 6], [1, 7], [2, 8]])
+    np.testing.assert_array_equal(x[1], [[3, 9], [4, 10], [5, 11]])
+    np.testing.assert_array_equal(y[1], [[4, 10], [5, 11], [6, 12]])
+
+
+@pytest.mark.parametrize("batch_size, seq_len", [(0, 8), (4, -1), (2.5, 8)])
+def test_stateful_batches_reject_bad_sizes(batch_size, seq_len):
+    with pytest.raises(DataError, match="positive integer"):
+        stateful_batches(np.arange(100), batch_size, seq_len)
+
+
+@given(n_windows=st.integers(1, 40), batch_size=st.integers(1, 12), seed=st.integers(0, 2 ** 32 - 1))
+def test_minibatches_use_every_window_once_time_major(n_windows, batch_size, seed):
+    text = np.arange(n_windows * 3 + 1)
+    windows, shifted = lesson_windows(text, 3)
+    batches = list(minibatches(windows, shifted, batch_size, np.random.default_rng(seed)))
+    assert len(batches) == -(-n_windows // batch_size)
+    seen = []
+    for x, y in batches:
+        assert x.shape[0] == 3 and x.shape == y.shape and x.dtype == np.int32
+        assert 1 <= x.shape[1] <= batch_size
+        np.testing.assert_array_equal(y, x + 1)
+        seen += [tuple(column) for column in x.T]
+    assert sorted(seen) == sorted(tuple(w) for w in windows)
+
+
+def test_minibatches_are_shuffled_reproducibly():
+    windows, shifted = lesson_windows(np.arange(801), 8)
+
+    def first_columns(seed):
+        return [x[0, 0] for x, _ in minibatches(windows, shifted, 4, np.random.default_rng(seed))]
+    assert first_columns(1) == first_columns(1)
+    assert first_columns(1) != first_columns(2)
+    assert first_columns(1) != sorted(first_columns(1))
+
+
+def test_minibatches_check_shapes_when_called():
+    with pytest.raises(DataError, match="same"):
+        minibatches(np.zeros((4, 3)), np.zeros((4, 2)), 2, np.random.default_rng(0))

@@ -5,7 +5,7 @@ for every symbolic gradient in symrnn, in the spirit of Karpathy's min-char-rnn 
 "RNN in pure Python" — but exact, with biases, batches, masks and every built-in cell.
 
 - ``rnn.SimpleRNN``, ``gru.GRU``, ``gru.GRUCombined``, ``lstm.LSTM``, ``stacked.Stacked``: one
-  step forward and its backward, per cell, with exactly the equations of ``symrnn.cells``; every
+  step forward and its backward, per cell, with exactly the equations of ``symrnn.nn.cells``; every
   backward line names the forward line it differentiates.
 - ``softmax_ce``: the dense output ``logits = h·W_y + b_y`` and the cross-entropy, forward and back.
 - ``bptt``: the loop over time (written once for every cell) and ``loss_and_gradients``.

@@ -3,7 +3,7 @@
 A reference cell (see ``ReferenceCell``) knows one step forward and that step's backward; this
 module loops them over time, adds the dense softmax output and the cross-entropy, and returns
 the loss with the gradient of every parameter and initial state. Padding steps (``mask`` 0)
-carry the states through unchanged, exactly as ``symrnn.recurrent.scan_cell`` does.
+carry the states through unchanged, exactly as ``symrnn.nn.recurrent.scan_cell`` does.
 
 All quantities live in one dict ``values``: the cell's parameters, the output layer's ``W_y``
 (H, V) and ``b_y`` (V,), and the initial states named ``h0`` (and ``c0`` for an LSTM), each
@@ -15,7 +15,7 @@ from symrnn.reference import softmax_ce
 
 
 class ReferenceCell:
-    """The interface of a NumPy twin of a ``symrnn.cells`` cell (docs/custom_cells.md works one out).
+    """The interface of a NumPy twin of a ``symrnn.nn.cells`` cell (docs/custom_cells.md works one out).
 
     ``param_names`` and ``state_names`` equal the symbolic cell's, in its order; ``output_index``
     is the position of the output state. Arrays are float64 and always batched: ``x`` (B, n_in),
@@ -105,7 +105,7 @@ def loss_and_gradients(cell, values, xs, targets, mask=None):
     mask: (T, B), 1 on real steps, 0 on padding (whose loss is not counted). A single sequence
     may drop the batch axis: xs (T, n_in), targets (T,) or (T, V), states (size,), mask (T,).
     The loss is the cross-entropy summed over time and averaged over the batch, in nats, as
-    ``symrnn.model.CharRNN.window_loss``.
+    ``symrnn.nn.model.CharRNN.window_loss``.
     """
     single = np.ndim(xs) == 2
     values, xs, targets, mask = _as_batch(cell, values, xs, targets, mask)

@@ -18,7 +18,7 @@ from symrnn.reference.bptt import ReferenceCell
 
 
 class GRU(ReferenceCell):
-    """Twin of ``symrnn.cells.GRU``."""
+    """Twin of ``symrnn.nn.cells.GRU``."""
 
     param_names = ("W_xr", "W_hr", "b_r", "W_xz", "W_hz", "b_z", "W_xh", "W_hh", "b_h")
 
@@ -66,7 +66,7 @@ class GRU(ReferenceCell):
 
 
 class GRUCombined(GRU):
-    """Twin of ``symrnn.cells.GRUCombined``: the same GRU with one matrix per gate acting on [h, x].
+    """Twin of ``symrnn.nn.cells.GRUCombined``: the same GRU with one matrix per gate acting on [h, x].
 
     ``W_r`` is ``vstack([W_hr, W_xr])`` and so on, so the step is ``GRU``'s on the split
     matrices, and each combined gradient is the vstack of the split ones.

@@ -15,7 +15,7 @@ from symrnn.reference.bptt import ReferenceCell
 
 
 class LSTM(ReferenceCell):
-    """Twin of ``symrnn.cells.LSTM``."""
+    """Twin of ``symrnn.nn.cells.LSTM``."""
 
     param_names = ("W_x", "W_h", "b")
     state_names = ("h", "c")

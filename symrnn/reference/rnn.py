@@ -9,7 +9,7 @@ from symrnn.reference.bptt import ReferenceCell
 
 
 class SimpleRNN(ReferenceCell):
-    """Twin of ``symrnn.cells.SimpleRNN``; ``activation`` is "relu" or "tanh"."""
+    """Twin of ``symrnn.nn.cells.SimpleRNN``; ``activation`` is "relu" or "tanh"."""
 
     param_names = ("W_h", "b_h", "W_x", "b_x")
 

@@ -1,8 +1,8 @@
-"""Cells on top of each other: twin of ``symrnn.cells.Stacked``.
+"""Cells on top of each other: twin of ``symrnn.nn.cells.Stacked``.
 
 At every step layer k's output is layer k+1's input, so backward runs the layers top-down and
 hands each layer's input gradient ``dx`` to the layer below as a gradient of its output.
-Parameters and states are the layers', prefixed ``l0.``, ``l1.`` … as in ``symrnn.cells.Stacked``.
+Parameters and states are the layers', prefixed ``l0.``, ``l1.`` … as in ``symrnn.nn.cells.Stacked``.
 """
 from symrnn.reference.bptt import ReferenceCell
 

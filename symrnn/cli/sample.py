@@ -1,0 +1,34 @@
+"""``symrnn sample``: generate text from a checkpoint, greedy at temperature 0, sampled otherwise."""
+import sys
+
+from symrnn.cli.arguments import MODE_HELP, NON_NEGATIVE, POSITIVE_INT, TRUST_CELL_HELP
+
+PARSER = {"help": "generate text from a checkpoint",
+          "description": "Feed --prime to a trained model, then generate --length characters: greedy "
+                         "(temperature 0, the lesson's get_nexts) or sampled at --temperature."}
+
+
+def add_arguments(parser):
+    parser.add_argument("--checkpoint", metavar="PATH", required=True)
+    parser.add_argument("--cell", metavar="module.path:ClassName", help=TRUST_CELL_HELP)
+    parser.add_argument("--prime", default="\n", help="text to start from (default a newline)")
+    parser.add_argument("--length", type=POSITIVE_INT, default=400, help="characters to generate")
+    parser.add_argument("--temperature", type=NON_NEGATIVE, default=1.0,
+                        help="1 samples the model's distribution, < 1 sharpens, 0 is greedy argmax")
+    parser.add_argument("--seed", type=int, help="seed for sampling (default: fresh)")
+    parser.add_argument("--mode", help=MODE_HELP)
+    parser.add_argument("--no-progress", action="store_true", help="no compile ticker")
+
+
+def run(args):
+    from symrnn.training.generate import greedy_text, sample_text
+    from symrnn.training.trained import load_trained
+
+    trained = load_trained(args.checkpoint, trust_cell=args.cell, mode=args.mode, show_progress=not args.no_progress)
+    predict, vocab = trained.trainer.predict, trained.vocab
+    if args.temperature == 0:
+        text = greedy_text(predict, vocab, args.prime, args.length)
+    else:
+        text = sample_text(predict, vocab, args.prime, args.length, args.temperature, args.seed)
+    sys.stdout.write(args.prime + text + "\n")
+    return 0

@@ -1,0 +1,251 @@
+"""``symrnn train``: train a character model, report its loss, show its predictions; checkpoints,
+resume, the report page."""
+import contextlib
+import json
+import math
+import platform
+import signal
+import sys
+import threading
+
+from symrnn import checkpoint, data
+from symrnn.cli.arguments import CELL_HELP, FRACTION, MODE_HELP, NON_NEGATIVE, POSITIVE, POSITIVE_INT, VECTOR_MATH_HELP
+from symrnn.errors import CheckpointError, ConfigError
+from symrnn.registry import OPTIMIZERS
+
+PARSER = {"help": "train a character model and show its predictions",
+          "description": "Train a character model on a text (by default CPython's embedded documentation "
+                         "topics), report the loss in nats/char, and show next-character predictions. "
+                         "The defaults are the lesson's Theano RNN: one-hot input, 256 relu units, "
+                         "identity W_h, windows of 8, one window per SGD update at lr 0.01."}
+DEFAULT_STEPS = 5000
+
+
+def add_arguments(parser):
+    _add_data_arguments(parser.add_argument_group("data"))
+    _add_model_arguments(parser.add_argument_group("model"))
+    _add_training_arguments(parser.add_argument_group("training"))
+    _add_output_arguments(parser)
+
+
+def _add_data_arguments(group):
+    group.add_argument("--text", metavar="PATH", help="training text (default: the embedded corpus)")
+    group.add_argument("--encoding", default="latin-1",
+                       help="text encoding; latin-1 reads one character per byte (default)")
+    group.add_argument("--seq-len", type=POSITIVE_INT, default=8, help="window length T (default 8)")
+    group.add_argument("--stride", type=POSITIVE_INT,
+                       help="start a window every N characters (default: --seq-len, the lesson's "
+                            "non-overlapping layout; 1 uses every position)")
+    group.add_argument("--val-fraction", type=FRACTION, default=0.1,
+                       help="held-out tail of the text for val_loss (default 0.1)")
+
+
+def _add_model_arguments(group):
+    group.add_argument("--cell", default="rnn", metavar="NAME", help=CELL_HELP)
+    group.add_argument("--layers", type=POSITIVE_INT, default=1, help="stacked cells (default 1)")
+    group.add_argument("--hidden", type=POSITIVE_INT, default=256, help="hidden units (default 256)")
+    group.add_argument("--activation", choices=["relu", "tanh"], default="relu", help="for --cell rnn")
+    encoding = group.add_mutually_exclusive_group()
+    encoding.add_argument("--one-hot", action="store_true",
+                          help="feed one-hot characters, as the lesson's Theano RNN (the default)")
+    encoding.add_argument("--embedding", type=POSITIVE_INT, metavar="N",
+                          help="learn an N-wide embedding instead (the lesson's n_fac = 42)")
+    group.add_argument("--batchnorm", action="store_true", help="batch-normalise the embeddings")
+    group.add_argument("--dropout", type=FRACTION, default=0.0, help="input dropout (Keras dropout_W)")
+    group.add_argument("--recurrent-dropout", type=FRACTION, default=0.0,
+                       help="recurrent dropout, one mask per sequence (Keras dropout_U)")
+    group.add_argument("--many-to-one", action="store_true",
+                       help="train on the last position only (the lesson's 8-char model)")
+    group.add_argument("--seed", type=int, default=0, help="seed for weights and shuffling (default 0)")
+
+
+def _add_training_arguments(group):
+    group.add_argument("--batch-size", type=POSITIVE_INT, default=1,
+                       help="windows (or streams, with --stateful) per update (default 1)")
+    group.add_argument("--optimizer", choices=list(OPTIMIZERS), default="sgd")
+    group.add_argument("--lr", type=POSITIVE, help="learning rate (default: 0.01 for sgd, "
+                       "the optimizer's usual default otherwise)")
+    group.add_argument("--lr-decay", type=POSITIVE, default=1.0, metavar="FACTOR",
+                       help="multiply the learning rate by FACTOR every epoch (default 1: constant)")
+    group.add_argument("--clip", type=NON_NEGATIVE, default=100.0,
+                       help="global gradient-norm limit (default 100: a guard against exploding "
+                            "gradients that healthy runs rarely reach — the lesson's gradients have "
+                            "norm ~20; 0 turns clipping off)")
+    group.add_argument("--shuffle", action="store_true", help="shuffle the windows every epoch")
+    group.add_argument("--stateful", action="store_true",
+                       help="B continuous streams, state carried from batch to batch, reset each epoch")
+    length = group.add_mutually_exclusive_group()
+    length.add_argument("--steps", type=POSITIVE_INT, help=f"total updates (default {DEFAULT_STEPS})")
+    length.add_argument("--epochs", type=POSITIVE, help="total passes over the training data")
+    group.add_argument("--report-every", type=POSITIVE_INT, default=1000,
+                       help="print the mean error (and val loss) every N steps (default 1000)")
+    group.add_argument("--updates-per-call", type=POSITIVE_INT, default=1, metavar="K",
+                       help="run up to K updates in one compiled call (the training loop as a scan over "
+                            "batches): the same updates as K calls, less per-call overhead for small "
+                            "batches. A call never crosses an epoch's end or a multiple of --report-every, "
+                            "so reports and checkpoints keep their steps; Ctrl-C stops after the call "
+                            "(default 1: one update per call)")
+
+
+def _add_output_arguments(parser):
+    store = parser.add_argument_group("checkpoints")
+    store.add_argument("--checkpoint", metavar="PATH", help="save the run here (npz + JSON, atomic) "
+                       "every --report-every steps and at the end")
+    store.add_argument("--resume", action="store_true",
+                       help="continue the run saved at --checkpoint; --steps/--epochs count the total")
+    out = parser.add_argument_group("output")
+    out.add_argument("--predict", metavar="TEXT",
+                     help="show next-character predictions for TEXT (default: held-out text)")
+    out.add_argument("--plot", metavar="PNG", help="plot the loss curves (needs matplotlib: "
+                     "pip install 'symrnn[plot]')")
+    out.add_argument("--report", metavar="DIR", help="write the report page (loss curves, samples at "
+                     "each report step, the step viewer) to DIR/report.html (default runs/<date-time>/)")
+    out.add_argument("--no-report", action="store_true", help="no report page")
+    out.add_argument("--json", action="store_true",
+                     help="end with one JSON line: steps, train_loss, val_loss, chars_per_sec, ...")
+    out.add_argument("--mode", help=MODE_HELP)
+    out.add_argument("--vector-math", action="store_true", help=VECTOR_MATH_HELP)
+    out.add_argument("--no-progress", action="store_true", help="no progress bars or tickers")
+
+
+def run(args):
+    from symrnn.optim.schedules import step_decay
+    from symrnn.training.fit import fit
+    from symrnn.training.monitor import Monitor, Saver
+
+    saved = _saved_run(args)
+    corpus = _corpus(args, saved)
+    trainer, start_step, states = _trainer(args, corpus, saved)
+    steps = args.steps or (math.ceil(args.epochs * corpus.batches.steps_per_epoch) if args.epochs else DEFAULT_STEPS)
+    lr = args.lr or OPTIMIZERS[args.optimizer].default_lr
+    print(_plan(args, corpus, lr, trainer.mode, start_step if saved else None))
+    probe = _probe(args, corpus)
+    monitor = Monitor(trainer, corpus.val, args.stateful, _report_page(args, corpus, probe))
+    saver = Saver(trainer, args.checkpoint, _run_meta(args, corpus, lr))
+    with _interrupt_flag() as interrupted, _progress_bar(args, steps, start_step) as bar:
+        result = fit(trainer, corpus.batches, steps=steps, start_step=start_step, states=states,
+                     lr=step_decay(lr, args.lr_decay, corpus.batches.steps_per_epoch),
+                     report_every=args.report_every, report=monitor.report, progress=bar,
+                     should_stop=interrupted.is_set, after_step=saver.every(args.report_every),
+                     updates_per_call=args.updates_per_call)
+    saver.save(result["step"], result["states"])
+    if interrupted.is_set():
+        where = args.checkpoint or "nowhere (no --checkpoint given)"
+        print(f"symrnn: interrupted at step {result['step']}; saved to {where}", file=sys.stderr)
+        return 130
+    summary = monitor.summary(result, args.report_every)
+    _show_predictions(trainer, corpus, probe, summary)
+    if args.plot:
+        from symrnn.views.plot import plot_losses
+
+        plot_losses(args.plot, monitor.history)
+    monitor.finish_page(probe)
+    if args.json:
+        print(json.dumps({**summary, **_settings(args, corpus, trainer, lr, result)}))
+    return 0
+
+
+def _saved_run(args):
+    """``(arrays, meta)`` of the checkpoint to resume, or None when not resuming."""
+    if args.resume and not args.checkpoint:
+        raise ConfigError("--resume needs --checkpoint PATH: the run to continue")
+    return checkpoint.load_checkpoint(args.checkpoint) if args.resume else None
+
+
+def _corpus(args, saved):
+    """The ``data.Corpus`` of ``--text`` (or the embedded corpus), laid out as the arguments say."""
+    text = data.load_text(args.text, args.encoding) if args.text else data.default_corpus()
+    corpus = data.Corpus.build(text, val_fraction=args.val_fraction, seq_len=args.seq_len, stride=args.stride,
+                               batch_size=args.batch_size, stateful=args.stateful, shuffle=args.shuffle,
+                               seed=args.seed)
+    if saved and saved[1]["vocab"] != corpus.vocab.chars:
+        raise CheckpointError(f"{args.checkpoint} was trained on a text with another vocabulary")
+    return corpus
+
+
+def _trainer(args, corpus, saved):
+    """(the Trainer of the model ``args`` describe, the step to start from, the carried states)."""
+    from symrnn.backends.compile import default_mode
+    from symrnn.nn.model import CharRNN
+    from symrnn.training.trainer import Trainer
+
+    model = CharRNN(len(corpus.vocab), args.hidden, cell=args.cell, layers=args.layers, embedding=args.embedding,
+                    batchnorm=args.batchnorm, activation=args.activation, dropout=args.dropout,
+                    recurrent_dropout=args.recurrent_dropout, return_sequences=not args.many_to_one,
+                    seed=args.seed)
+    trainer = Trainer(model, args.optimizer, clip=args.clip or None, mode=args.mode or default_mode(),
+                      show_progress=not args.no_progress)
+    if not saved:
+        return trainer, 0, None
+    return trainer, saved[1]["step"], trainer.restore(*saved)
+
+
+def _run_meta(args, corpus, lr):
+    """What a checkpoint records of the run besides the model: vocabulary, optimiser, batch layout."""
+    return {"vocab": corpus.vocab.chars, "optimizer": args.optimizer, "lr": lr, "clip": args.clip,
+            "seq_len": args.seq_len, "batch_size": args.batch_size, "stateful": args.stateful}
+
+
+def _plan(args, corpus, lr, mode, resumed_at):
+    return (f"{len(corpus.text):,} characters from {args.text or 'the embedded corpus (pydoc_data.topics)'}, "
+            f"vocabulary {len(corpus.vocab)}, {corpus.batches.steps_per_epoch:,} batches of {args.batch_size} × "
+            f"{args.seq_len} per epoch; {args.cell} × {args.layers}, H {args.hidden}, {args.optimizer} "
+            f"lr {lr:g}; backend {mode}" + (f"; resuming at step {resumed_at}" if resumed_at is not None else ""))
+
+
+def _probe(args, corpus):
+    """The text whose next characters are shown at the end: ``--predict``, or 40 held-out characters."""
+    return args.predict or corpus.vocab.decode((corpus.val_idx if len(corpus.val_idx) else corpus.train_idx)[:40])
+
+
+def _report_page(args, corpus, probe):
+    """The run's ``views.report.TrainingReport`` (samples start from the probe's first 12 characters), or None."""
+    from symrnn.views.report import TrainingReport, default_directory
+
+    if args.no_report:
+        return None
+    return TrainingReport(args.report or default_directory(), corpus.vocab, probe[:12], args.seed)
+
+
+@contextlib.contextmanager
+def _interrupt_flag():
+    """An event that Ctrl-C sets (instead of raising) while the block runs."""
+    interrupted = threading.Event()
+    previous = signal.signal(signal.SIGINT, lambda *_: interrupted.set())
+    try:
+        yield interrupted
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _progress_bar(args, steps, start_step):
+    from tqdm import tqdm
+
+    return tqdm(total=steps, initial=start_step, desc="train", unit="step", disable=args.no_progress, leave=False)
+
+
+def _show_predictions(trainer, corpus, probe, summary):
+    from symrnn.training.generate import next_char_predictions
+
+    predicted = next_char_predictions(trainer, corpus.vocab, probe)
+    print(f"\ntrain loss {_fmt(summary['train_loss'])} nats/char, val loss {_fmt(summary['val_loss'])}")
+    print("next-character predictions (input, then the model's guess for the following char):")
+    print("  input    : " + repr(probe))
+    print("  predicted: " + repr(predicted))
+
+
+def _settings(args, corpus, trainer, lr, result):
+    """The JSON summary's speed, versions and settings."""
+    import pytensor
+
+    seconds = result["train_seconds"]
+    return {"chars_per_sec": result["chars"] / seconds if seconds else None,
+            "compile_seconds": trainer.compile_seconds, "train_seconds": seconds, "backend": trainer.mode,
+            "python": platform.python_version(), "pytensor": pytensor.__version__,
+            "vocab_size": len(corpus.vocab), "cell": args.cell, "layers": args.layers, "hidden": args.hidden,
+            "seq_len": args.seq_len, "batch_size": args.batch_size, "optimizer": args.optimizer, "lr": lr,
+            "updates_per_call": args.updates_per_call}
+
+
+def _fmt(value):
+    return "n/a" if value is None else f"{value:.3f}"

@@ -1,0 +1,67 @@
+"""What a command-line training run keeps an eye on: the held-out loss, the history of reports
+(printed as the lesson prints its errors, and drawn on the report page), and its checkpoints."""
+import sys
+
+import numpy as np
+
+from symrnn.training.evaluate import evaluate_positions, evaluate_stream
+
+
+class Monitor:
+    """The held-out loss and the history of reports; with a ``page`` (``views.report.TrainingReport``),
+    a sample at every report and the page at the end."""
+
+    def __init__(self, trainer, val, stateful, page=None):
+        self.trainer, self.val, self.stateful, self.page = trainer, val, stateful, page
+        self.history = {"step": [], "train_loss": [], "val": []}
+
+    def val_loss(self):
+        """{"val_loss": …} (and "val_loss_last", the last position's, for windows), or None."""
+        if self.val is None:
+            return None
+        if self.stateful:
+            return {"val_loss": float(evaluate_stream(self.trainer, *self.val))}
+        per_position = evaluate_positions(self.trainer, *self.val)
+        return {"val_loss": float(per_position.mean()), "val_loss_last": float(per_position[-1])}
+
+    def report(self, step, error):
+        """``fit``'s report hook: record and print the step's error and the held-out loss."""
+        from tqdm import tqdm
+
+        val = self.val_loss()
+        for key, value in (("step", step), ("train_loss", error), ("val", val)):
+            self.history[key].append(value)
+        tqdm.write(f"Error: {error:.3f}  (step {step}" + "".join(f", {k} {v:.3f}" for k, v in (val or {}).items())
+                   + ")", file=sys.stdout)
+        if self.page:
+            self.page.add_sample(step, self.trainer)
+
+    def finish_page(self, probe):
+        """End the run with a generated paragraph and the report page's path."""
+        if self.page:
+            print("\n" + self.page.paragraph(self.trainer))
+            print(f"\nreport: {self.page.write(self.trainer, self.history, probe)}")
+
+    def summary(self, result, report_every):
+        """steps, the mean training loss of the last ``report_every`` steps, and the held-out loss now."""
+        last = result["losses"][-report_every:]
+        return {"steps": result["step"], "train_loss": float(np.mean(last)) if last else None,
+                "val_loss": None, **(self.val_loss() or {})}
+
+
+class Saver:
+    """Writes the run to ``path`` (if any): weights, optimiser state, carried states, ``meta`` and the step."""
+
+    def __init__(self, trainer, path, meta):
+        self.trainer, self.path, self.meta = trainer, path, meta
+
+    def save(self, step, states):
+        if self.path:
+            self.trainer.save(self.path, {**self.meta, "step": step}, states)
+
+    def every(self, n_steps):
+        """An ``after_step`` hook saving every ``n_steps`` steps."""
+        def after_step(step, states):
+            if step % n_steps == 0:
+                self.save(step, states)
+        return after_step
