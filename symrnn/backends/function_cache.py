@@ -42,7 +42,7 @@ from symrnn.backends.jax_random import next_jax_key
 from symrnn.checkpoint import write_atomically
 from symrnn.validate import environment_choice
 
-FORMAT = 1
+FORMAT = 2  # an entry holds its key and the SHA-256 of its exported function
 MAX_ENTRIES = 500  # 20–150 KB each; the least recently used beyond this are deleted
 
 
@@ -58,6 +58,29 @@ def enabled():
 def cache_dir():
     """``<PyTensor's compiledir>/symrnn_functions``."""
     return Path(pytensor.config.compiledir) / "symrnn_functions"
+
+
+def _yours(path):
+    """Whether ``path`` belongs to this user and nobody else can write it: only such a folder and
+    such entries are read (an entry someone else can change could compute anything)."""
+    status = path.stat()
+    return status.st_uid == os.getuid() and not status.st_mode & 0o022
+
+
+def _private_folder():
+    """The cache folder, made (or, where it is this user's, kept) readable by this user alone;
+    None where it is someone else's."""
+    folder = cache_dir()
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if folder.stat().st_uid != os.getuid():
+        return None
+    if folder.stat().st_mode & 0o077:
+        folder.chmod(0o700)
+    return folder
+
+
+def _digest(exported):
+    return hashlib.sha256(exported.encode("ascii")).hexdigest()
 
 
 def graph_key(inputs, outputs, updates, mode):
@@ -245,13 +268,16 @@ def export_and_save(key, fn, inputs, args, shared, single_output=False):
         blob = exported.serialize()
     except Exception:  # noqa: BLE001 - whatever JAX refuses to export is compiled as PyTensor does
         return None
-    entry = {"format": FORMAT, "arguments": arguments, "updated": updated,
-             "n_outputs": len(maker.fgraph.outputs) - len(updated),
-             "exported": base64.b64encode(bytes(blob)).decode()}
+    exported_text = base64.b64encode(bytes(blob)).decode()
+    entry = {"format": FORMAT, "key": key, "arguments": arguments, "updated": updated,
+             "n_outputs": len(maker.fgraph.outputs) - len(updated), "sha256": _digest(exported_text),
+             "exported": exported_text}
     with contextlib.suppress(OSError):
-        cache_dir().mkdir(parents=True, exist_ok=True)
-        write_atomically(cache_dir() / f"{key}.json", lambda file: file.write(json.dumps(entry).encode()))
-        _forget_least_recently_used(cache_dir(), MAX_ENTRIES)
+        folder = _private_folder()
+        if folder:
+            write_atomically(folder / f"{key}.json", lambda file: file.write(json.dumps(entry).encode()))
+            os.chmod(folder / f"{key}.json", 0o600)
+            _forget_least_recently_used(folder, MAX_ENTRIES)
     return CachedFunction(exported, inputs, shared, arguments, updated, entry["n_outputs"], single_output)
 
 
@@ -264,12 +290,18 @@ def _forget_least_recently_used(directory, keep):
 
 
 def load(key, inputs, shared, single_output=False):
-    """The ``CachedFunction`` kept under ``key`` for a graph on ``inputs`` and ``shared``, or None."""
+    """The ``CachedFunction`` kept under ``key`` for a graph on ``inputs`` and ``shared``, or None:
+    for a missing or unreadable entry, one of another format or key, one whose exported function
+    does not match its digest, and one in a folder (or a file) that is not this user's alone."""
     from jax import export
 
     path = cache_dir() / f"{key}.json"
     try:
+        if not (_yours(cache_dir()) and _yours(path)):
+            return None
         entry = json.loads(path.read_text())
+        if entry["format"] != FORMAT or entry["key"] != key or entry["sha256"] != _digest(entry["exported"]):
+            return None
         os.utime(path)  # used: the last to be forgotten
         exported = export.deserialize(bytearray(base64.b64decode(entry["exported"])))
         return CachedFunction(exported, inputs, shared, entry["arguments"], entry["updated"], entry["n_outputs"],

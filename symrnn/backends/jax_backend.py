@@ -112,7 +112,10 @@ class ShapeSpecialised:
         cached = key and function_cache.load(key, inputs, shared, single_output)
         if cached:
             self.compiled[shapes] = cached, []
-            return self._call(shapes, args)
+            try:
+                return self._call(shapes, args)
+            except Exception:  # noqa: BLE001 - an entry that loads but does not run: compile anew, replace it
+                del self.compiled[shapes]
         use_output_dtypes_in_reductions()  # imports PyTensor's JAX dispatch, which a loaded function needs not
         fn = pytensor.function(inputs, outputs, updates=updates, mode=self.mode, name=self.name)
         give_back_freed_memory()  # the rewrites' garbage, before XLA compiles

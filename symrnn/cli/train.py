@@ -146,10 +146,18 @@ def run(args):
 
 
 def _saved_run(args):
-    """``(arrays, meta)`` of the checkpoint to resume, or None when not resuming."""
+    """``(arrays, meta)`` of the checkpoint to resume, or None when not resuming. A checkpoint that
+    names a cell of its own is resumed only with ``--cell`` naming the same (nothing is imported
+    before that is checked)."""
+    from symrnn.training.trained import trusted_config
+
     if args.resume and not args.checkpoint:
         raise ConfigError("--resume needs --checkpoint PATH: the run to continue")
-    return checkpoint.load_checkpoint(args.checkpoint) if args.resume else None
+    if not args.resume:
+        return None
+    arrays, meta = checkpoint.load_checkpoint(args.checkpoint)
+    trusted_config(meta, args.checkpoint, args.cell)
+    return arrays, meta
 
 
 def _corpus(args, saved):

@@ -33,7 +33,7 @@ def trusted_config(meta, path, trust_cell=None):
         raise CheckpointError(f"{path} is not a symrnn training checkpoint (its cell is not named)")
     if cell not in registry.CELLS and cell != trust_cell:
         hint = f"--cell {cell} (from Python: trust_cell={cell!r})"
-        if trust_cell:
+        if trust_cell and trust_cell not in registry.CELLS:
             raise CheckpointError(f"{path} names the cell {cell!r}, not {trust_cell!r}: to load it, pass {hint}")
         raise CheckpointError(f"{path} names a cell of its own, {cell!r}; loading it imports that module, "
                               f"which runs its code: if you trust it, pass {hint}")

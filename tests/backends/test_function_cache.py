@@ -195,3 +195,81 @@ def test_a_loaded_float64_function_computes_in_64_bits(tmp_path, monkeypatch):
     runs = [subprocess.run([sys.executable, "-c", FLOAT64_RUN], capture_output=True, text=True, check=True).stdout
             for _ in range(2)]
     assert runs == ["float64 [0.1, 0.2] compiled\n", "float64 [0.1, 0.2] loaded\n"]
+
+
+def entries(cache_in):
+    """{key: entry} of the cache folder."""
+    return {path.stem: json.loads(path.read_text()) for path in cache_in.glob("*.json")}
+
+
+def test_an_entry_of_another_graph_under_a_key_is_compiled_anew_and_replaced(cache_in, compiles):
+    """An entry holds its key: one copied under another graph's key never gives that graph's numbers."""
+    windows = np.random.default_rng(2).integers(0, V, size=(2, 2, 5, 3))
+    train({}, windows)
+    rnn_keys = set(entries(cache_in))
+    _, gru_losses, *_ = train({"cell": "gru"}, windows)
+    gru_keys = set(entries(cache_in)) - rnn_keys
+    rnn_entry = next(cache_in / f"{k}.json" for k in rnn_keys)
+    for key in gru_keys:
+        (cache_in / f"{key}.json").write_bytes(rnn_entry.read_bytes())
+    before = compiles[0]
+    assert train({"cell": "gru"}, windows)[1] == gru_losses
+    assert compiles[0] - before == 2
+    assert all(entries(cache_in)[key]["key"] == key for key in gru_keys)
+
+
+def test_an_entry_whose_function_does_not_match_its_digest_is_not_loaded(cache_in, compiles):
+    windows = np.random.default_rng(3).integers(0, V, size=(1, 2, 5, 3))
+    train({}, windows)
+    for key, entry in entries(cache_in).items():
+        entry["exported"] = entry["exported"][:-8] + "AAAAAAAA"
+        (cache_in / f"{key}.json").write_text(json.dumps(entry))
+    train({}, windows)
+    assert compiles[0] == 4
+
+
+def test_an_entry_that_loads_but_fails_at_its_first_call_is_compiled_anew(cache_in, compiles):
+    """Another graph's function under this graph's key, with a matching key and digest: it loads,
+    its first call fails on the weights it is given, and the run compiles instead."""
+    windows = np.random.default_rng(4).integers(0, V, size=(2, 2, 5, 3))
+    train({}, windows)
+    rnn = entries(cache_in)
+    _, gru_losses, *_ = train({"cell": "gru"}, windows)
+    gru_keys = set(entries(cache_in)) - set(rnn)
+    for key, donor in zip(sorted(gru_keys), sorted(rnn.values(), key=lambda e: len(e["arguments"]))):
+        (cache_in / f"{key}.json").write_text(json.dumps({**donor, "key": key}))
+    before = compiles[0]
+    assert train({"cell": "gru"}, windows)[1] == gru_losses
+    assert compiles[0] - before >= 1
+
+
+def test_a_folder_or_an_entry_others_can_write_is_not_read(cache_in):
+    train({}, np.random.default_rng(5).integers(0, V, size=(1, 2, 5, 3)))
+    assert cache_in.stat().st_mode & 0o777 == 0o700
+    paths = list(cache_in.glob("*.json"))
+    assert paths and all(path.stat().st_mode & 0o777 == 0o600 for path in paths)
+    key = paths[0].stem
+    assert function_cache.load(key, [], []) is not None
+    cache_in.chmod(0o777)
+    assert function_cache.load(key, [], []) is None
+    cache_in.chmod(0o700)
+    paths[0].chmod(0o666)
+    assert function_cache.load(key, [], []) is None
+
+
+def test_saving_makes_a_folder_of_its_own_private_again(cache_in):
+    cache_in.mkdir(mode=0o777)
+    cache_in.chmod(0o777)
+    train({}, np.random.default_rng(5).integers(0, V, size=(1, 2, 5, 3)))
+    assert cache_in.stat().st_mode & 0o777 == 0o700 and list(cache_in.glob("*.json"))
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid") or os.getuid() != 0, reason="needs root to give the folder away")
+def test_a_folder_of_another_user_is_neither_read_nor_written(cache_in, compiles):
+    windows = np.random.default_rng(6).integers(0, V, size=(1, 2, 5, 3))
+    train({}, windows)
+    saved = {path: path.read_bytes() for path in cache_in.glob("*.json")}
+    os.chown(cache_in, 65534, -1)
+    train({}, windows)
+    assert compiles[0] == 4
+    assert {path: path.read_bytes() for path in cache_in.glob("*.json")} == saved

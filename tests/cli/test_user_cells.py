@@ -105,7 +105,8 @@ def test_train_sample_and_gradcheck_a_user_cell_from_the_command_line(user_modul
                  "--json", *FAST]) == 0
     summary = json.loads(capsys.readouterr().out.splitlines()[-1])
     assert summary["steps"] == 50 and summary["cell"] == cell
-    assert main(["sample", "--checkpoint", ck, "--prime", "the ", "--length", "20", "--seed", "1", *FAST]) == 0
+    assert main(["sample", "--checkpoint", ck, "--cell", cell, "--prime", "the ", "--length", "20", "--seed", "1",
+                 *FAST]) == 0
     sampled = capsys.readouterr().out.rstrip("\n")
     assert sampled.startswith("the ") and len(sampled) == 24
     assert main(["gradcheck", "--cell", cell, "--json"]) == 0
@@ -126,7 +127,8 @@ def test_a_factory_function_gives_extra_constructor_arguments(user_module, corpu
     ck = str(tmp_path / "ck.npz")
     assert main(["train", "--cell", f"{user_module}:half_memory", "--steps", "3", "--text", corpus,
                  "--hidden", "6", "--checkpoint", ck, *FAST]) == 0
-    assert main(["sample", "--checkpoint", ck, "--prime", "the", "--length", "5", *FAST]) == 0
+    assert main(["sample", "--checkpoint", ck, "--cell", f"{user_module}:half_memory", "--prime", "the",
+                 "--length", "5", *FAST]) == 0
     capsys.readouterr()
 
 
@@ -152,7 +154,8 @@ def test_sample_names_a_cell_it_cannot_import(user_module, corpus, tmp_path, cap
     capsys.readouterr()
     monkeypatch.setattr(sys, "path", [p for p in sys.path if p != str(tmp_path)])
     monkeypatch.delitem(sys.modules, user_module)
-    err = one_line_error(capsys, ["sample", "--checkpoint", ck, "--prime", "the", *FAST])
+    err = one_line_error(capsys, ["sample", "--checkpoint", ck, "--cell", f"{user_module}:IndRNN", "--prime", "the",
+                                  *FAST])
     assert f"cannot import cell '{user_module}:IndRNN'" in err and "PYTHONPATH" in err
 
 
