@@ -7,9 +7,13 @@ The file is an ordinary NumPy ``.npz`` (a zip of ``.npy`` members) with one extr
 
 Writing goes to a temporary file in the same directory, which is flushed to disk and then renamed
 over the target with ``os.replace``: an interruption leaves either the old checkpoint or the new
-one, never a broken file.
+one, never a broken file. A run holds ``locked(path)`` while it writes a checkpoint, so two runs
+never write one path in turn, and clears what an interrupted write left behind. Every array is
+checked to be finite when it is read.
 """
 import contextlib
+import fcntl
+import glob
 import json
 import os
 import tempfile
@@ -86,21 +90,59 @@ def _umask():
     return mask
 
 
+@contextlib.contextmanager
+def locked(path):
+    """Hold the lock of the checkpoint ``path`` while the block runs; ``CheckpointError`` naming the
+    holder's pid if another process holds it. The lock (``.<name>.lock`` beside it) is the system's
+    own (``flock``), so a run that dies releases it. Leftovers of writes that were interrupted
+    before their rename are removed once the lock is held."""
+    lock_path = os.path.join(os.path.dirname(os.path.abspath(path)), f".{os.path.basename(path)}.lock")
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as err:
+        raise CheckpointError(f"cannot write checkpoint {path}: {err.strerror or err}") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
+            raise CheckpointError(f"{path} is being written by another symrnn run (pid {holder}); give this run "
+                                  f"another --checkpoint, or wait for that one to end") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        for leftover in glob.glob(os.path.join(glob.escape(os.path.dirname(os.path.abspath(path))),
+                                               f".{glob.escape(os.path.basename(path))}.*.tmp")):
+            with contextlib.suppress(OSError):
+                os.unlink(leftover)
+        yield
+    finally:
+        os.close(fd)
+
+
 def load_checkpoint(path):
-    """``(arrays, meta)`` from a checkpoint; ``CheckpointError`` says what is wrong with a bad file."""
+    """``(arrays, meta)`` from a checkpoint; ``CheckpointError`` says what is wrong with a bad file,
+    a foreign one, or one holding a number that is not finite."""
     if not os.path.isfile(path):
         raise CheckpointError(f"checkpoint not found: {path}")
+    with open(path, "rb") as file:
+        magic = file.read(4)
+    if len(magic) < 4:
+        raise CheckpointError(f"{path} is not a readable checkpoint (truncated or corrupt?): {len(magic)} bytes")
+    if magic != b"PK\x03\x04":
+        raise CheckpointError(f"{path} is not a symrnn checkpoint (not an .npz file)")
     try:
-        loaded = np.load(path, allow_pickle=False)
-        if not isinstance(loaded, np.lib.npyio.NpzFile):
-            raise CheckpointError(f"{path} holds a single array, not a symrnn checkpoint")
-        with loaded as npz:
+        with np.load(path, allow_pickle=False) as npz:
             if META_MEMBER not in npz.files:
                 raise CheckpointError(f"{path} is an .npz file but not a symrnn checkpoint "
                                       f"(it has no {META_MEMBER!r} member)")
             document = json.loads(npz[META_MEMBER].tobytes().decode("utf-8"))
             arrays = {name: npz[name] for name in npz.files if name != META_MEMBER}
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as err:
+    except ValueError as err:
+        if "allow_pickle" in str(err):
+            raise CheckpointError(f"{path} holds Python objects (pickled data); a symrnn checkpoint holds numbers "
+                                  f"only, and symrnn never unpickles") from None
+        raise CheckpointError(f"{path} is not a readable checkpoint (truncated or corrupt?): {err}") from None
+    except (OSError, EOFError, zipfile.BadZipFile) as err:
         raise CheckpointError(f"{path} is not a readable checkpoint (truncated or corrupt?): {err}") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT or "meta" not in document:
         raise CheckpointError(f"{path} is not a symrnn checkpoint (its metadata is foreign)")
@@ -108,6 +150,12 @@ def load_checkpoint(path):
     if not isinstance(version, int) or version > FORMAT_VERSION:
         raise CheckpointError(f"{path} has checkpoint format version {version!r}; this symrnn reads "
                               f"versions up to {FORMAT_VERSION} (upgrade symrnn)")
+    not_finite = [name for name, array in arrays.items()
+                  if array.dtype.kind in "fc" and not np.isfinite(array).all()]
+    if not_finite:
+        raise CheckpointError(f"{path} holds numbers that are not finite (NaN or infinite) in "
+                              f"{', '.join(not_finite[:5])}{' …' if len(not_finite) > 5 else ''}: the run it saved "
+                              f"had diverged")
     return arrays, document["meta"]
 
 

@@ -1,9 +1,11 @@
 """Text → vocabulary → index arrays → the lesson's windows.
 
 The vocabulary is the lesson's: the sorted set of characters with ``"\\0"`` (padding) inserted
-at index 0. Files are read as bytes and decoded as Latin-1 by default, one character per byte,
-as the lesson's corpus is counted (Nietzsche: 85 distinct bytes → vocabulary of 86).
+at index 0. Files are decoded as UTF-8 by default; ``encoding="latin-1"`` reads one character
+per byte, as the lesson's Python 2 counted its corpus (Nietzsche: 85 distinct bytes → vocabulary
+of 86; as UTF-8, 84 characters → 85).
 """
+import codecs
 import json
 import math
 import os
@@ -15,10 +17,21 @@ from symrnn.errors import DataError, UnknownCharacterError
 from symrnn.validate import fraction, positive_int
 
 PAD = "\0"
+CHUNK = 1 << 24  # characters encoded at a time: a large text never has a wide copy made whole
+
+
+def _code_points(text):
+    """The code points of ``text``, a chunk at a time: (start, uint32 array) pairs."""
+    for start in range(0, len(text), CHUNK):
+        yield start, np.frombuffer(text[start:start + CHUNK].encode("utf-32-le", "surrogatepass"), "<u4")
 
 
 class Vocabulary:
-    """Characters ↔ integer indices. ``chars[0]`` is the padding character ``"\\0"``."""
+    """Characters ↔ integer indices. ``chars[0]`` is the padding character ``"\\0"``.
+
+    ``encode`` gives the narrowest unsigned type that holds every index (``dtype``): one byte a
+    character for any vocabulary of up to 256, so a large text costs little memory as indices.
+    """
 
     def __init__(self, chars):
         chars = list(chars)
@@ -26,27 +39,40 @@ class Vocabulary:
             raise DataError("a vocabulary is a list of distinct characters starting with '\\0'")
         self.chars = chars
         self.index = {c: i for i, c in enumerate(chars)}
+        self.dtype = np.min_scalar_type(len(chars) - 1)
+        self._order = np.argsort([ord(c) for c in chars])          # code points sorted, and where they go
+        self._codes = np.array([ord(c) for c in chars], np.uint32)[self._order]
 
     @classmethod
     def from_text(cls, text):
         """The lesson's ``chars = sorted(set(text)); chars.insert(0, "\\0")``."""
         if not text:
             raise DataError("the text is empty: there is nothing to build a vocabulary from")
-        return cls([PAD, *sorted(set(text) - {PAD})])
+        codes = set()
+        for _, chunk in _code_points(text):
+            codes.update(np.unique(chunk).tolist())
+        return cls([PAD, *(chr(code) for code in sorted(codes - {0}))])
 
     def __len__(self):
         return len(self.chars)
 
     def encode(self, text):
-        """Indices (len(text),) int32 of ``text``; ``UnknownCharacterError`` names any unknown character."""
-        try:
-            return np.fromiter((self.index[c] for c in text), dtype=np.int32, count=len(text))
-        except KeyError:
-            unknown = sorted({c for c in text if c not in self.index})
-            first = min(text.index(c) for c in unknown)
-            raise UnknownCharacterError(
-                f"{len(unknown)} character(s) not in the model's vocabulary of {len(self)}: "
-                f"{', '.join(repr(c) for c in unknown[:10])} (first at position {first})") from None
+        """Indices (len(text),) of ``text``, of type ``dtype``; ``UnknownCharacterError`` names any
+        unknown character."""
+        indices = np.empty(len(text), self.dtype)
+        for start, codes in _code_points(text):
+            found = np.minimum(np.searchsorted(self._codes, codes), len(self._codes) - 1)
+            known = self._codes[found] == codes
+            if not known.all():
+                self._unknown(text, start + int(np.argmin(known)))
+            indices[start:start + len(codes)] = self._order[found]
+        return indices
+
+    def _unknown(self, text, first):
+        unknown = sorted({c for c in text if c not in self.index})
+        raise UnknownCharacterError(
+            f"{len(unknown)} character(s) not in the model's vocabulary of {len(self)}: "
+            f"{', '.join(repr(c) for c in unknown[:10])} (first at position {first})")
 
     def decode(self, indices):
         return "".join(self.chars[int(i)] for i in np.asarray(indices).ravel())
@@ -59,19 +85,39 @@ class Vocabulary:
         return cls(json.loads(text))
 
 
-def load_text(path, encoding="latin-1"):
-    """The text of file ``path``; ``DataError`` for a missing, empty or binary file."""
+DEFAULT_ENCODING = "utf-8"
+
+
+def text_encoding(name):
+    """The codec's canonical name for the encoding ``name``, or ``DataError`` naming it."""
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        raise DataError(f"unknown text encoding {name!r}; use e.g. utf-8, latin-1 or utf-16") from None
+
+
+def load_text(path, encoding=DEFAULT_ENCODING):
+    """The text of file ``path``; ``DataError`` for a missing, empty or binary file, and for bytes
+    that are not ``encoding`` (naming the first one's offset). A UTF-16 or UTF-32 text is read
+    with ``encoding="utf-16"`` (``"utf-32"``): its byte-order mark says which order."""
+    encoding = text_encoding(encoding)
     if not os.path.isfile(path):
         raise DataError(f"text file not found: {path}")
-    raw = open(path, "rb").read()
+    with open(path, "rb") as file:
+        raw = file.read()
     if not raw:
         raise DataError(f"text file is empty: {path}")
-    if b"\0" in raw[:1 << 20]:
-        raise DataError(f"{path} looks like a binary file (it contains NUL bytes), not text")
+    wide = encoding.startswith(("utf-16", "utf-32"))  # NUL bytes are part of their characters
+    if not wide and (nul := raw.find(b"\0")) >= 0:
+        raise DataError(f"{path} looks like a binary file (a NUL byte at byte {nul}), not text")
     try:
-        return raw.decode(encoding)
+        text = raw.decode(encoding)
     except UnicodeDecodeError as err:
-        raise DataError(f"{path} is not valid {encoding}: {err.reason} at byte {err.start}") from None
+        hint = "; if it is one byte per character, use --encoding latin-1" if encoding != "latin-1" else ""
+        raise DataError(f"{path} is not valid {encoding}: {err.reason} at byte {err.start}{hint}") from None
+    if wide and PAD in text:
+        raise DataError(f"{path} looks like a binary file (a NUL character at position {text.index(PAD)}), not text")
+    return text
 
 
 def default_corpus():
@@ -93,19 +139,18 @@ def split_tail(indices, val_fraction):
 def lesson_windows(indices, seq_len, stride=None):
     """The lesson's layout: windows starting every ``stride`` (default ``seq_len``) characters.
 
-    Returns ``(inputs, targets)``, each (n_windows, seq_len) int32: ``inputs[i]`` is
+    Returns ``(inputs, targets)``, each (n_windows, seq_len), views of ``indices`` (no copy): ``inputs[i]`` is
     ``indices[s : s+seq_len]`` and ``targets[i]`` the same window shifted by one,
     ``indices[s+1 : s+seq_len+1]`` — predict characters 2..9 from 1..8.
     """
     seq_len = positive_int("the sequence length", seq_len, DataError)
     stride = stride or seq_len
-    starts = np.arange(0, len(indices) - seq_len, stride)
-    if len(starts) == 0:
+    indices = np.asarray(indices)
+    if len(indices) <= seq_len:
         raise DataError(f"the text has {len(indices)} characters, too short for one window of "
                         f"{seq_len} inputs + 1 target")
-    offsets = starts[:, None] + np.arange(seq_len)
-    indices = np.asarray(indices, dtype=np.int32)
-    return indices[offsets], indices[offsets + 1]
+    windows = np.lib.stride_tricks.sliding_window_view(indices, seq_len + 1)[::stride]  # a view: no copy
+    return windows[:, :-1], windows[:, 1:]
 
 
 def one_hot(indices, n_symbols, dtype):
@@ -116,7 +161,7 @@ def one_hot(indices, n_symbols, dtype):
 def stateful_batches(indices, batch_size, seq_len):
     """The text as ``batch_size`` parallel streams, cut into consecutive (T, B) batches.
 
-    Returns ``(inputs, targets)``, each (n_batches, seq_len, batch_size) int32, time-major: the
+    Returns ``(inputs, targets)``, each (n_batches, seq_len, batch_size) of the indices' type, time-major: the
     text is split into ``batch_size`` equal streams (one per row) and batch k holds the k-th
     ``seq_len`` characters of every stream, so row i of batch k+1 continues row i of batch k and a
     stateful model may carry its final state over. ``targets`` are the inputs shifted by one in
@@ -128,7 +173,7 @@ def stateful_batches(indices, batch_size, seq_len):
     """
     batch_size = positive_int("the batch size", batch_size, DataError)
     seq_len = positive_int("the sequence length", seq_len, DataError)
-    indices = np.asarray(indices, dtype=np.int32)
+    indices = np.asarray(indices)
     n_batches = (len(indices) - 1) // (batch_size * seq_len)
     if n_batches == 0:
         raise DataError(f"the text has {len(indices)} characters, too short for {batch_size} "
@@ -148,13 +193,18 @@ def minibatches(inputs, targets, batch_size, rng):
     divide the number of windows.
     """
     batch_size = positive_int("the batch size", batch_size, DataError)
-    inputs, targets = np.asarray(inputs, dtype=np.int32), np.asarray(targets, dtype=np.int32)
+    inputs, targets = np.asarray(inputs), np.asarray(targets)
     if inputs.ndim != 2 or inputs.shape != targets.shape:
         raise DataError(f"inputs {inputs.shape} and targets {targets.shape} must be the same "
                         f"(n_windows, T) shape")
     order = rng.permutation(len(inputs))
-    return ((np.ascontiguousarray(inputs[rows].T), np.ascontiguousarray(targets[rows].T))
+    return ((_batch(inputs[rows]), _batch(targets[rows]))
             for rows in (order[start:start + batch_size] for start in range(0, len(order), batch_size)))
+
+
+def _batch(windows):
+    """(B, T) windows as the (T, B) int32 batch a train function takes."""
+    return np.ascontiguousarray(windows.T, dtype=np.int32)
 
 
 # -- batches for the training loop (``symrnn.training.fit``): each has ``stateful``, ``steps_per_epoch``
@@ -170,7 +220,7 @@ class WindowBatches:
     stateful = False
 
     def __init__(self, inputs, targets, batch_size, *, shuffle=False, seed=0):
-        self.inputs, self.targets = np.asarray(inputs, np.int32), np.asarray(targets, np.int32)
+        self.inputs, self.targets = np.asarray(inputs), np.asarray(targets)  # views stay views
         self.batch_size, self.shuffle, self.seed = batch_size, shuffle, seed
         self.steps_per_epoch = math.ceil(len(self.inputs) / batch_size)
         self.seq_len = self.inputs.shape[1]
@@ -178,8 +228,7 @@ class WindowBatches:
     def epoch(self, e):
         if self.shuffle:
             return minibatches(self.inputs, self.targets, self.batch_size, np.random.default_rng([self.seed, e]))
-        return ((np.ascontiguousarray(self.inputs[s:s + self.batch_size].T),
-                 np.ascontiguousarray(self.targets[s:s + self.batch_size].T))
+        return ((_batch(self.inputs[s:s + self.batch_size]), _batch(self.targets[s:s + self.batch_size]))
                 for s in range(0, len(self.inputs), self.batch_size))
 
 
@@ -194,7 +243,7 @@ class StreamBatches:
         self.steps_per_epoch, self.seq_len, self.batch_size = inputs.shape
 
     def epoch(self, e):
-        return zip(self.inputs, self.targets)
+        return ((x.astype(np.int32), y.astype(np.int32)) for x, y in zip(self.inputs, self.targets))
 
 
 @dataclass
@@ -217,12 +266,19 @@ class Corpus:
     def build(cls, text, *, val_fraction, seq_len, batch_size, stride=None, stateful=False, shuffle=False, seed=0):
         vocab = Vocabulary.from_text(text)
         train_idx, val_idx = split_tail(vocab.encode(text), val_fraction)
+        if len(train_idx) <= seq_len:
+            held_out = f" (after holding out {val_fraction:.0%} of it)" if len(val_idx) else ""
+            raise DataError(f"the text has {len(text):,} characters; the {len(train_idx):,} that train{held_out} are "
+                            f"too short for one window of {seq_len} inputs + 1 target")
         if stateful:
             batches = StreamBatches(*stateful_batches(train_idx, batch_size, seq_len))
             enough = len(val_idx) > batch_size * seq_len
             val = stateful_batches(val_idx, batch_size, seq_len) if enough else None
         else:
             windows = lesson_windows(train_idx, seq_len, stride)
+            if batch_size > len(windows[0]):
+                raise DataError(f"a batch of {batch_size:,} windows is more than the {len(windows[0]):,} windows of "
+                                f"{seq_len} the training text holds; use a smaller --batch-size")
             batches = WindowBatches(*windows, batch_size, shuffle=shuffle, seed=seed)
             val = lesson_windows(val_idx, seq_len) if len(val_idx) > seq_len else None
         return cls(text, vocab, train_idx, val_idx, batches, val)

@@ -11,7 +11,6 @@ and its default learning rate (Keras 1's), in the same form.
 """
 import functools
 import importlib
-import inspect
 import json
 from dataclasses import dataclass
 
@@ -114,35 +113,3 @@ def describe_cell(cell):
     if module is None or name is None:
         raise CellError(f"cannot name cell factory {cell!r}: give a class, a function or a functools.partial")
     return f"{module}:{name}", {}
-
-
-def make_cell(cell, n_in, n_hidden, *, dtype, rng, **options):
-    """``cell`` (anything ``cell_factory`` accepts), built as ``factory(n_in, n_hidden, dtype=, rng=, **options)``."""
-    from symrnn.nn.cells import Cell
-
-    factory = cell_factory(cell)
-    try:
-        inspect.signature(factory).bind(n_in, n_hidden, dtype=dtype, rng=rng, **options)
-    except TypeError as err:
-        raise CellError(f"cell {describe_cell(cell)[0]!r} cannot be built as (n_in, n_hidden, dtype=, rng="
-                        f"{''.join(', ' + k + '=' for k in options)}): {err}; pass a factory that "
-                        f"supplies its other arguments") from None
-    except ValueError:  # no signature to inspect (a builtin): let the call say
-        pass
-    made = factory(n_in, n_hidden, dtype=dtype, rng=rng, **options)
-    if not isinstance(made, Cell):
-        raise CellError(f"cell factory {describe_cell(cell)[0]!r} returned {type(made).__name__}, not a Cell")
-    return made
-
-
-def reference_twin(cell):
-    """The NumPy twin of a built-in cell (or a stack of them), by exact class; None otherwise."""
-    from symrnn.nn.cells import Stacked
-
-    if type(cell) is Stacked:
-        layers = [reference_twin(layer) for layer in cell.cells]
-        return None if None in layers else import_object("symrnn.reference:Stacked")(layers)
-    for entry in CELLS.values():
-        if type(cell) is import_object(entry.cell):
-            return import_object(entry.twin).from_cell(cell)
-    return None

@@ -1,6 +1,9 @@
 import json
 import os
 import pickle
+import subprocess
+import sys
+import textwrap
 
 import numpy as np
 import pytensor
@@ -70,7 +73,8 @@ def test_object_arrays_are_refused_both_ways(tmp_path, monkeypatch):
         raise AssertionError("something was unpickled")
     monkeypatch.setattr(pickle, "load", no_unpickling)
     monkeypatch.setattr(pickle, "loads", no_unpickling)
-    with pytest.raises(CheckpointError, match="not a readable checkpoint"):
+    with pytest.raises(CheckpointError, match="holds Python objects \\(pickled data\\); a symrnn checkpoint holds "
+                                              "numbers only, and symrnn never unpickles"):
         load_checkpoint(path)
 
 
@@ -141,7 +145,7 @@ def test_truncated_file(tmp_path, cut):
 def test_random_bytes(tmp_path):
     path = tmp_path / "noise.npz"
     path.write_bytes(np.random.default_rng(3).integers(0, 256, 5000, dtype=np.uint8).tobytes())
-    with pytest.raises(CheckpointError, match="truncated or corrupt"):
+    with pytest.raises(CheckpointError, match="not an .npz file"):
         load_checkpoint(path)
 
 
@@ -160,7 +164,7 @@ def test_plain_npz_and_npy_are_not_checkpoints(tmp_path):
     with pytest.raises(CheckpointError, match="not a symrnn checkpoint.*__symrnn__"):
         load_checkpoint(tmp_path / "plain.npz")
     np.save(tmp_path / "single.npy", np.ones(3))
-    with pytest.raises(CheckpointError, match="single array"):
+    with pytest.raises(CheckpointError, match="not a symrnn checkpoint \\(not an .npz file\\)"):
         load_checkpoint(tmp_path / "single.npy")
     foreign = json.dumps({"format": "something-else", "version": 1, "meta": {}}).encode()
     np.savez(tmp_path / "foreign.npz", **{checkpoint.META_MEMBER: np.frombuffer(foreign, np.uint8)})
@@ -290,3 +294,51 @@ def test_training_settings_refuse_a_checkpoint_of_something_else(meta):
 def test_training_settings_are_the_vocabulary_and_model_config():
     meta = {"vocab": ["\0", "a"], "config": {"vocab_size": 2, "n_hidden": 4, "cell": "lstm"}}
     assert checkpoint.training_settings(meta, "run.npz") == (["\0", "a"], meta["config"])
+
+
+def test_a_text_file_is_not_a_checkpoint_and_no_advice_to_unpickle(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("just some text\n")
+    with pytest.raises(CheckpointError) as caught:
+        load_checkpoint(path)
+    assert str(caught.value) == f"{path} is not a symrnn checkpoint (not an .npz file)"
+
+
+def test_numbers_that_are_not_finite_are_refused_at_load(tmp_path):
+    arrays = some_arrays(0)
+    arrays["model.000.W_h"] = np.array([[1.0, np.nan]], np.float32)
+    save_checkpoint(tmp_path / "diverged.npz", arrays, META)
+    with pytest.raises(CheckpointError, match=r"not finite \(NaN or infinite\) in model\.000\.W_h"):
+        load_checkpoint(tmp_path / "diverged.npz")
+
+
+def test_a_second_writer_of_one_path_is_refused_with_the_holders_pid(tmp_path):
+    path = tmp_path / "run.npz"
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import sys, time
+        from symrnn import checkpoint
+        with checkpoint.locked({str(path)!r}):
+            print("locked", flush=True)
+            time.sleep(60)
+        """)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(CheckpointError, match=f"is being written by another symrnn run \\(pid {holder.pid}\\)"):
+            with checkpoint.locked(path):
+                pass
+    finally:
+        holder.kill()
+        holder.wait()
+    with checkpoint.locked(path):  # a holder that died released the lock
+        pass
+
+
+def test_the_lock_clears_what_an_interrupted_write_left(tmp_path):
+    path = tmp_path / "run.npz"
+    leftover, other = tmp_path / ".run.npz.abc123.tmp", tmp_path / ".other.npz.abc123.tmp"
+    leftover.write_bytes(b"half a checkpoint")
+    other.write_bytes(b"another file's")
+    with checkpoint.locked(path):
+        save_checkpoint(path, some_arrays(0), META)
+    assert not leftover.exists() and other.exists()
+    assert load_checkpoint(path)[1] == META

@@ -18,9 +18,26 @@ def test_vocabulary_round_trips():
     text = "the quick brown fox, again: the quick brown fox."
     vocab = data.Vocabulary.from_text(text)
     idx = vocab.encode(text)
-    assert idx.dtype == np.int32 and idx.min() >= 1
+    assert idx.dtype == np.uint8 and idx.min() >= 1  # the narrowest type that holds the vocabulary
     assert vocab.decode(idx) == text
     assert data.Vocabulary.from_json(vocab.to_json()).chars == vocab.chars
+
+
+def test_a_vocabulary_of_more_than_256_symbols_takes_two_bytes_an_index():
+    text = "".join(chr(0x4e00 + i) for i in range(300)) + "\U0001f600"
+    vocab = data.Vocabulary.from_text(text)
+    idx = vocab.encode(text)
+    assert idx.dtype == np.uint16 and vocab.decode(idx) == text
+
+
+def test_windows_are_views_of_the_text_not_copies():
+    indices = np.arange(100, dtype=np.uint8)
+    inputs, targets = data.lesson_windows(indices, 8)
+    assert np.shares_memory(inputs, indices) and np.shares_memory(targets, indices)
+    assert inputs.shape == (12, 8) and (targets == inputs + 1).all()
+    batches = data.WindowBatches(inputs, targets, 5)
+    x, y = next(iter(batches.epoch(0)))
+    assert x.dtype == np.int32 and x.shape == (8, 5) and x.flags.c_contiguous
 
 
 def test_unknown_characters_are_named():
@@ -86,11 +103,39 @@ def test_load_text_errors(tmp_path):
         data.load_text(binary)
 
 
-def test_load_text_reads_bytes_as_latin1(tmp_path):
+def test_load_text_reads_utf8_by_default_and_latin1_when_asked(tmp_path):
     path = tmp_path / "t.txt"
     path.write_bytes("café".encode())
-    assert data.load_text(path) == "cafÃ©"
-    assert data.load_text(path, "utf-8") == "café"
+    assert data.load_text(path) == "café"
+    assert data.load_text(path, "latin-1") == "cafÃ©"
+
+
+def test_text_that_is_not_utf8_names_the_byte_and_the_way_out(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_bytes("naïve text".encode("latin-1"))
+    with pytest.raises(DataError, match=r"not valid utf-8: invalid continuation byte at byte 2; if it is one byte "
+                                        r"per character, use --encoding latin-1"):
+        data.load_text(path)
+    assert data.load_text(path, "latin-1") == "naïve text"
+
+
+def test_utf16_with_a_byte_order_mark_is_read_when_asked(tmp_path):
+    path = tmp_path / "t.txt"
+    for raw in ("héllo\n".encode("utf-16"), "\ufeffhéllo\n".encode("utf-16-be")):  # either byte order
+        path.write_bytes(raw)
+        assert data.load_text(path, "utf-16") == "héllo\n"
+
+
+def test_a_nul_byte_anywhere_in_the_file_is_a_binary_file(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_bytes(b"a" * (3 << 20) + b"\0" + b"b" * 10)
+    with pytest.raises(DataError, match=f"binary file \\(a NUL byte at byte {3 << 20}\\)"):
+        data.load_text(path)
+
+
+def test_an_unknown_encoding_is_one_data_error(tmp_path):
+    with pytest.raises(DataError, match="unknown text encoding 'utf-9'"):
+        data.load_text(tmp_path / "t.txt", "utf-9")
 
 
 def test_default_corpus_is_real_text():
@@ -107,7 +152,7 @@ def test_stateful_batches_are_continuous_streams(length, batch_size, seq_len):
         return
     x, y = stateful_batches(text, batch_size, seq_len)
     n_batches = (length - 1) // (batch_size * seq_len)
-    assert x.shape == y.shape == (n_batches, seq_len, batch_size) and x.dtype == y.dtype == np.int32
+    assert x.shape == y.shape == (n_batches, seq_len, batch_size) and x.dtype == y.dtype == text.dtype
     position = {value: i for i, value in enumerate(text)}
     pos_x, pos_y = np.vectorize(position.get)(x), np.vectorize(position.get)(y)
     np.testing.assert_array_equal(pos_y, pos_x + 1)  # targets: the next character of the stream

@@ -10,6 +10,7 @@ import os
 import sys
 
 from symrnn import __version__
+from symrnn.backends.folders import writable_compile_folder
 from symrnn.cli import bench, gradcheck, sample, trace, train, viz
 from symrnn.cli.arguments import Parser
 from symrnn.errors import SymrnnError
@@ -35,6 +36,8 @@ def main(argv=None):
     if getattr(args, "vector_math", False):
         os.environ["SYMRNN_VECTOR_MATH"] = "1"  # read when compiling, here and in bench's runs
     try:
+        if "pytensor" not in sys.modules:
+            writable_compile_folder()
         return args.run(args) or 0
     except SymrnnError as err:
         print(f"symrnn: error: {err}", file=sys.stderr)

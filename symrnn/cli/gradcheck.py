@@ -1,5 +1,6 @@
 """``symrnn gradcheck``: a cell's gradients three ways; exit 1 if any pair disagrees."""
 import json
+import sys
 
 from symrnn.cli.arguments import CELL_HELP
 
@@ -16,14 +17,15 @@ def add_arguments(parser):
                              "pairs; built-in cells have theirs")
     parser.add_argument("--activation", choices=["relu", "tanh"], help="for --cell rnn (default relu)")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--json", action="store_true", help="end with one JSON line of the errors")
+    parser.add_argument("--json", action="store_true", help="print the errors as one JSON document on stdout "
+                        "(the table goes to stderr)")
 
 
 def run(args):
-    from symrnn.gradient_check import check_cell
+    from symrnn.gradient_check.check import check_cell
 
     report = check_cell(args.cell, activation=args.activation, twin=args.twin, seed=args.seed)
-    print(report)
+    print(report, file=sys.stderr if args.json else sys.stdout)  # with --json, stdout holds the JSON alone
     if args.json:
         print(json.dumps(report.as_dict()))
     return 0 if report.passed else 1

@@ -1,5 +1,11 @@
-"""``symrnn sample``: generate text from a checkpoint, greedy at temperature 0, sampled otherwise."""
+"""``symrnn sample``: generate text from a checkpoint, greedy at temperature 0, sampled otherwise.
+
+The text is written as it is generated: each line as it ends, and whatever is pending at least
+every second, so a long run shows its progress and Ctrl-C keeps what was written (exit 130).
+"""
+import itertools
 import sys
+import time
 
 from symrnn.cli.arguments import MODE_HELP, NON_NEGATIVE, POSITIVE_INT, TRUST_CELL_HELP
 
@@ -21,14 +27,24 @@ def add_arguments(parser):
 
 
 def run(args):
-    from symrnn.training.generate import greedy_text, sample_text
+    from symrnn.training.generate import generated
     from symrnn.training.trained import load_trained
 
     trained = load_trained(args.checkpoint, trust_cell=args.cell, mode=args.mode, show_progress=not args.no_progress)
-    predict, vocab = trained.trainer.predict, trained.vocab
-    if args.temperature == 0:
-        text = greedy_text(predict, vocab, args.prime, args.length)
-    else:
-        text = sample_text(predict, vocab, args.prime, args.length, args.temperature, args.seed)
-    sys.stdout.write(args.prime + text + "\n")
+    chars = generated(trained.trainer.predict, trained.vocab, args.prime, args.length, args.temperature, args.seed)
+    write_streaming(itertools.chain([args.prime], chars, ["\n"]), sys.stdout)
     return 0
+
+
+def write_streaming(pieces, out, every=1.0):
+    """Write each of ``pieces`` to ``out``, flushing at every line's end and at least every ``every``
+    seconds, and once more however the writing ends (Ctrl-C included)."""
+    flushed = time.monotonic()
+    try:
+        for piece in pieces:
+            out.write(piece)
+            if "\n" in piece or time.monotonic() - flushed >= every:
+                out.flush()
+                flushed = time.monotonic()
+    finally:
+        out.flush()

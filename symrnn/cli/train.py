@@ -1,16 +1,19 @@
 """``symrnn train``: train a character model, report its loss, show its predictions; checkpoints,
 resume, the report page."""
+import argparse
 import contextlib
 import json
 import math
+import os
 import platform
 import signal
 import sys
 import threading
 
 from symrnn import checkpoint, data
+from symrnn.cli import run_settings
 from symrnn.cli.arguments import CELL_HELP, FRACTION, MODE_HELP, NON_NEGATIVE, POSITIVE, POSITIVE_INT, VECTOR_MATH_HELP
-from symrnn.errors import CheckpointError, ConfigError
+from symrnn.errors import CheckpointError, ConfigError, DataError
 from symrnn.registry import OPTIMIZERS
 
 PARSER = {"help": "train a character model and show its predictions",
@@ -26,12 +29,22 @@ def add_arguments(parser):
     _add_model_arguments(parser.add_argument_group("model"))
     _add_training_arguments(parser.add_argument_group("training"))
     _add_output_arguments(parser)
+    parser.set_defaults(**dict.fromkeys(run_settings.DEFAULTS))  # None: not given (run_settings.resolve)
+
+
+def _encoding(name):
+    """An argparse type: a text encoding Python knows, by its canonical name."""
+    try:
+        return data.text_encoding(name)
+    except DataError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def _add_data_arguments(group):
     group.add_argument("--text", metavar="PATH", help="training text (default: the embedded corpus)")
-    group.add_argument("--encoding", default="latin-1",
-                       help="text encoding; latin-1 reads one character per byte (default)")
+    group.add_argument("--encoding", type=_encoding,
+                       help="the text's encoding (default utf-8; latin-1 reads one character per byte, as the "
+                            "lesson did; utf-16 reads either byte order by its mark)")
     group.add_argument("--seq-len", type=POSITIVE_INT, default=8, help="window length T (default 8)")
     group.add_argument("--stride", type=POSITIVE_INT,
                        help="start a window every N characters (default: --seq-len, the lesson's "
@@ -102,26 +115,45 @@ def _add_output_arguments(parser):
                      "each report step, the step viewer) to DIR/report.html (default runs/<date-time>/)")
     out.add_argument("--no-report", action="store_true", help="no report page")
     out.add_argument("--json", action="store_true",
-                     help="end with one JSON line: steps, train_loss, val_loss, chars_per_sec, ...")
+                     help="print one JSON document on stdout: steps, train_loss, val_loss, chars_per_sec, ... "
+                          "(everything else goes to stderr)")
     out.add_argument("--mode", help=MODE_HELP)
     out.add_argument("--vector-math", action="store_true", help=VECTOR_MATH_HELP)
     out.add_argument("--no-progress", action="store_true", help="no progress bars or tickers")
 
 
 def run(args):
+    """Train as ``args`` say. With ``--json`` the human output goes to stderr and stdout holds one
+    JSON document, also when the run trained but could not write its page."""
+    stdout = sys.stdout
+    _check_outputs(args)
+    with contextlib.redirect_stdout(sys.stderr) if args.json else contextlib.nullcontext():
+        with checkpoint.locked(args.checkpoint) if args.checkpoint else contextlib.nullcontext():
+            summary, status = _train(args)
+    if args.json and summary is not None:
+        print(json.dumps(summary), file=stdout)
+    return status
+
+
+def _train(args):
+    """``(the JSON summary or None, exit status)`` of a run."""
     from symrnn.optim.schedules import step_decay
     from symrnn.training.fit import fit
     from symrnn.training.monitor import Monitor, Saver
 
     saved = _saved_run(args)
+    settings = run_settings.resolve(args, saved and saved[1], args.checkpoint)
     corpus = _corpus(args, saved)
     trainer, start_step, states = _trainer(args, corpus, saved)
     steps = args.steps or (math.ceil(args.epochs * corpus.batches.steps_per_epoch) if args.epochs else DEFAULT_STEPS)
-    lr = args.lr or OPTIMIZERS[args.optimizer].default_lr
+    lr = settings["lr"] = args.lr or OPTIMIZERS[args.optimizer].default_lr
     print(_plan(args, corpus, lr, trainer.mode, start_step if saved else None))
+    if start_step >= steps:
+        print(f"symrnn: the run saved at {args.checkpoint} has done {start_step} steps already (of {steps} asked "
+              f"for): nothing left to train; ask for more with --steps or --epochs", file=sys.stderr)
     probe = _probe(args, corpus)
     monitor = Monitor(trainer, corpus.val, args.stateful, _report_page(args, corpus, probe))
-    saver = Saver(trainer, args.checkpoint, _run_meta(args, corpus, lr))
+    saver = Saver(trainer, args.checkpoint, _run_meta(corpus, settings))
     with _interrupt_flag() as interrupted, _progress_bar(args, steps, start_step) as bar:
         result = fit(trainer, corpus.batches, steps=steps, start_step=start_step, states=states,
                      lr=step_decay(lr, args.lr_decay, corpus.batches.steps_per_epoch),
@@ -132,28 +164,59 @@ def run(args):
     if interrupted.is_set():
         where = args.checkpoint or "nowhere (no --checkpoint given)"
         print(f"symrnn: interrupted at step {result['step']}; saved to {where}", file=sys.stderr)
-        return 130
+        return None, 130
     summary = monitor.summary(result, args.report_every)
     _show_predictions(trainer, corpus, probe, summary)
-    if args.plot:
-        from symrnn.views.plot import plot_losses
+    status = _finish(args, monitor, probe)
+    return {**summary, **_settings(args, corpus, trainer, lr, result)}, status
 
-        plot_losses(args.plot, monitor.history)
-    monitor.finish_page(probe)
-    if args.json:
-        print(json.dumps({**summary, **_settings(args, corpus, trainer, lr, result)}))
+
+def _check_outputs(args):
+    """Before anything is trained: the checkpoint's and the report's folders can be written, and
+    ``--plot`` has matplotlib."""
+    if args.checkpoint:
+        folder = os.path.dirname(os.path.abspath(args.checkpoint))
+        if not os.path.isdir(folder):
+            raise ConfigError(f"cannot save checkpoints to {args.checkpoint}: the folder {folder} does not exist")
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise ConfigError(f"cannot save checkpoints to {args.checkpoint}: the folder {folder} cannot be written")
+    if args.report and not args.no_report and os.path.exists(args.report) and not os.path.isdir(args.report):
+        raise ConfigError(f"--report names a folder for the page, and {args.report} is a file")
+    if args.plot:
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            raise ConfigError("--plot needs matplotlib: pip install 'symrnn[plot]'") from None
+
+
+def _finish(args, monitor, probe):
+    """Plot, write the page and the paragraph; a failure here is one line, exit status 1, and the
+    checkpoint and summary are kept."""
+    try:
+        if args.plot:
+            from symrnn.views.plot import plot_losses
+
+            plot_losses(args.plot, monitor.history)
+        monitor.finish_page(probe)
+    except OSError as err:
+        print(f"symrnn: error: the run trained, but its outputs could not be written: {err.strerror or err} "
+              f"({err.filename or 'the report'})", file=sys.stderr)
+        return 1
     return 0
 
 
 def _saved_run(args):
-    """``(arrays, meta)`` of the checkpoint to resume, or None when not resuming. A checkpoint that
-    names a cell of its own is resumed only with ``--cell`` naming the same (nothing is imported
-    before that is checked)."""
+    """``(arrays, meta)`` of the checkpoint to resume, or None when not resuming (or when there is
+    no checkpoint yet: the run starts, and says so). A checkpoint that names a cell of its own is
+    resumed only with ``--cell`` naming the same (nothing is imported before that is checked)."""
     from symrnn.training.trained import trusted_config
 
     if args.resume and not args.checkpoint:
         raise ConfigError("--resume needs --checkpoint PATH: the run to continue")
     if not args.resume:
+        return None
+    if not os.path.exists(args.checkpoint):
+        print(f"symrnn: no checkpoint at {args.checkpoint} yet: starting the run", file=sys.stderr)
         return None
     arrays, meta = checkpoint.load_checkpoint(args.checkpoint)
     trusted_config(meta, args.checkpoint, args.cell)
@@ -161,8 +224,13 @@ def _saved_run(args):
 
 
 def _corpus(args, saved):
-    """The ``data.Corpus`` of ``--text`` (or the embedded corpus), laid out as the arguments say."""
+    """The ``data.Corpus`` of ``--text`` (or the embedded corpus), laid out as the settings say; a
+    resumed run's text must be the one it trained on."""
     text = data.load_text(args.text, args.encoding) if args.text else data.default_corpus()
+    fingerprint = run_settings.text_fingerprint(text)
+    if saved and saved[1].get("text_sha256", fingerprint) != fingerprint:
+        raise CheckpointError(f"{args.checkpoint} was trained on another text than "
+                              f"{args.text or 'the embedded corpus'} (their fingerprints differ)")
     corpus = data.Corpus.build(text, val_fraction=args.val_fraction, seq_len=args.seq_len, stride=args.stride,
                                batch_size=args.batch_size, stateful=args.stateful, shuffle=args.shuffle,
                                seed=args.seed)
@@ -188,10 +256,12 @@ def _trainer(args, corpus, saved):
     return trainer, saved[1]["step"], trainer.restore(*saved)
 
 
-def _run_meta(args, corpus, lr):
-    """What a checkpoint records of the run besides the model: vocabulary, optimiser, batch layout."""
-    return {"vocab": corpus.vocab.chars, "optimizer": args.optimizer, "lr": lr, "clip": args.clip,
-            "seq_len": args.seq_len, "batch_size": args.batch_size, "stateful": args.stateful}
+def _run_meta(corpus, settings):
+    """What a checkpoint records of the run besides the model: the vocabulary, every setting
+    (``run_settings``), and the text's fingerprint. The older keys stay for older readers."""
+    return {"vocab": corpus.vocab.chars, "settings": settings,
+            "text_sha256": run_settings.text_fingerprint(corpus.text),
+            **{key: settings[key] for key in ("optimizer", "lr", "clip", "seq_len", "batch_size", "stateful")}}
 
 
 def _plan(args, corpus, lr, mode, resumed_at):
@@ -208,11 +278,19 @@ def _probe(args, corpus):
 
 def _report_page(args, corpus, probe):
     """The run's ``views.report.TrainingReport`` (samples start from the probe's first 12 characters), or None."""
-    from symrnn.views.report import TrainingReport, default_directory
+    from symrnn.views.report import TrainingReport, new_run_directory
 
     if args.no_report:
         return None
-    return TrainingReport(args.report or default_directory(), corpus.vocab, probe[:12], args.seed)
+    try:
+        folder = args.report or new_run_directory()
+        os.makedirs(folder, exist_ok=True)
+    except OSError as err:
+        where = args.report or "under runs/"
+        raise ConfigError(f"cannot make the report's folder {where}: {err.strerror or err}") from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ConfigError(f"the report's folder {folder} cannot be written")
+    return TrainingReport(folder, corpus.vocab, probe[:12], args.seed)
 
 
 @contextlib.contextmanager

@@ -31,7 +31,7 @@ from symrnn.backends.compile import QUICK_MODE, CompiledFunction
 from symrnn.dtypes import CHECK_DTYPE
 from symrnn.errors import ConfigError
 from symrnn.gradient_check.report import FLOORS, PAIRS, GradientCheckReport
-from symrnn.nn.cells import Stacked, hidden_parameters_error
+from symrnn.nn.cells import Stacked, hidden_parameters_error, make_cell
 from symrnn.nn.layers import Dense
 from symrnn.nn.losses import categorical_crossentropy, sparse_categorical_crossentropy
 from symrnn.nn.recurrent import scan_cell
@@ -85,7 +85,7 @@ class GradientCheck:
     n_out: classes of the softmax output. mask: check with a (T, B) padding mask.
     one_hot: one-hot (T, B, V) targets instead of integer (T, B) ones.
     twin: the NumPy twin to compare with (a ``symrnn.reference.ReferenceCell``); by default the
-        built-in twin of the cell's class, if any (``registry.reference_twin``). None checks
+        built-in twin of the cell's class, if any (``reference_twin``). None checks
         ``grad_vs_fd`` only.
 
     Call it with ``seq_len``, ``batch_size`` and ``seed`` (random data), or ``data`` (a
@@ -95,7 +95,7 @@ class GradientCheck:
 
     def __init__(self, cell, *, n_out=5, mask=False, one_hot=False, twin="auto", mode=QUICK_MODE):
         self.cell = float64_copy(cell)
-        self.twin = registry.reference_twin(cell) if twin == "auto" else twin
+        self.twin = reference_twin(cell) if twin == "auto" else twin
         self.n_out, self.mask, self.one_hot, self.mode = n_out, mask, one_hot, mode
         self.state_keys = [f"{name}0" for name in self.cell.state_names]
         self.names = [*self.cell.param_names, "W_y", "b_y", *self.state_keys]
@@ -231,7 +231,18 @@ def check_cell(cell, *, activation=None, twin=None, seed=0, mask=False, one_hot=
     n_in, n_hidden, n_out = (int(rng.integers(lo, hi + 1)) for lo, hi in ((1, 4), (2, 5), (2, 6)))
     seq_len, batch_size = (int(rng.integers(lo, hi + 1)) for lo, hi in ((1, 5), (1, 4)))
     options = {"activation": activation or "relu"} if cell == "rnn" else {}
-    made = registry.make_cell(cell, n_in, n_hidden, dtype=CHECK_DTYPE, rng=rng, **options)
+    made = make_cell(cell, n_in, n_hidden, dtype=CHECK_DTYPE, rng=rng, **options)
     twin = registry.import_object(twin).from_cell(made) if twin else "auto"
     return gradcheck(made, seq_len=seq_len, batch_size=batch_size, n_out=n_out, mask=mask,
                      one_hot=one_hot, seed=seed, twin=twin, mode=mode)
+
+
+def reference_twin(cell):
+    """The NumPy twin of a built-in cell (or a stack of them), by exact class; None otherwise."""
+    if type(cell) is Stacked:
+        layers = [reference_twin(layer) for layer in cell.cells]
+        return None if None in layers else registry.import_object("symrnn.reference:Stacked")(layers)
+    for entry in registry.CELLS.values():
+        if type(cell) is registry.import_object(entry.cell):
+            return registry.import_object(entry.twin).from_cell(cell)
+    return None

@@ -104,6 +104,8 @@ class OneStep:
                                   exclude=UNUSED_REWRITES, custom_rewrite=join_tiling_blocks, clone=True)
         self.new_states = list(rewritten[:n_states])
         self.grads = {v: g for (v, _), g in zip(connected, rewritten[n_states:])}
+        # inputs the states depend on: where the step stops their gradient, it is zero, not disconnected
+        self.reach_states = set(ancestors(self.new_states, blockers=self.stand_ins)).intersection(self.stand_ins)
         self.saved = self._values_the_gradient_reads()
 
     def split(self, inputs):
@@ -169,10 +171,18 @@ class OneStep:
         replace.update(zip(self.non_seqs, non_sequences))
         wanted = [v for v in [*self.seq_t, *self.non_seqs] if v in self.grads]
         all_rows = dict(zip(wanted, _substitute([self.grads[v] for v in wanted], replace)))
-        d_seqs = [all_rows[v].reshape(s.shape) if v in all_rows else disconnected_type()
+        d_seqs = [all_rows[v].reshape(s.shape) if v in all_rows else self._no_gradient(v, s)
                   for v, s in zip(self.seq_t, sequences)]
-        d_non_seqs = [all_rows.get(v, disconnected_type()) for v in self.non_seqs]
+        d_non_seqs = [all_rows[v] if v in all_rows else self._no_gradient(v, w)
+                      for v, w in zip(self.non_seqs, non_sequences)]
         return [*d_seqs, *d_initial, *d_non_seqs]
+
+    def _no_gradient(self, stand_in, value):
+        """The gradient of an input the step's gradient does not reach: zeros where the states
+        depend on it all the same (through a stop-gradient such as ``disconnected_grad``), else
+        disconnected."""
+        connected = stand_in in self.reach_states and value.dtype.startswith("float")
+        return pt.zeros_like(value) if connected else disconnected_type()
 
     def _backward_loop(self, forward_seqs, upstream, initial_states, non_sequences):
         """Scan from t = T−1 to 0 carrying the states' gradients.

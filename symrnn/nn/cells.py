@@ -28,6 +28,7 @@ import inspect
 import numpy as np
 import pytensor.tensor as pt
 
+from symrnn import registry
 from symrnn.dtypes import TRAIN_DTYPE
 from symrnn.errors import CellError, ConfigError
 from symrnn.nn import init
@@ -418,3 +419,20 @@ class Stacked(Cell):
 
     def __repr__(self):
         return f"Stacked([{', '.join(repr(c) for c in self.cells)}])"
+
+
+def make_cell(cell, n_in, n_hidden, *, dtype, rng, **options):
+    """``cell`` (anything ``cell_factory`` accepts), built as ``factory(n_in, n_hidden, dtype=, rng=, **options)``."""
+    factory = registry.cell_factory(cell)
+    try:
+        inspect.signature(factory).bind(n_in, n_hidden, dtype=dtype, rng=rng, **options)
+    except TypeError as err:
+        raise CellError(f"cell {registry.describe_cell(cell)[0]!r} cannot be built as (n_in, n_hidden, dtype=, rng="
+                        f"{''.join(', ' + k + '=' for k in options)}): {err}; pass a factory that "
+                        f"supplies its other arguments") from None
+    except ValueError:  # no signature to inspect (a builtin): let the call say
+        pass
+    made = factory(n_in, n_hidden, dtype=dtype, rng=rng, **options)
+    if not isinstance(made, Cell):
+        raise CellError(f"cell factory {registry.describe_cell(cell)[0]!r} returned {type(made).__name__}, not a Cell")
+    return made

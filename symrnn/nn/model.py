@@ -9,7 +9,7 @@ import pytensor.tensor as pt
 from symrnn import registry
 from symrnn.dtypes import TRAIN_DTYPE
 from symrnn.errors import ConfigError
-from symrnn.nn.cells import Stacked
+from symrnn.nn.cells import Stacked, make_cell
 from symrnn.nn.layers import BatchNormalization, Dense, Embedding, OneHot, Recurrent, RecurrentDropout
 from symrnn.nn.losses import sparse_categorical_crossentropy
 from symrnn.validate import positive_int
@@ -46,7 +46,7 @@ class CharRNN:
         options = dict(self.config["cell_options"])
         if cell == "rnn":
             options["activation"] = activation
-        cells = [registry.make_cell(cell, self.encoder.n_out if k == 0 else n_hidden, n_hidden,
+        cells = [make_cell(cell, self.encoder.n_out if k == 0 else n_hidden, n_hidden,
                                     dtype=dtype, rng=rng, **options) for k in range(layers)]
         self.cell = cells[0] if layers == 1 else Stacked(cells)
         drop = RecurrentDropout(dropout, recurrent_dropout, seed=seed) if dropout or recurrent_dropout else None

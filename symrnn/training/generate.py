@@ -20,7 +20,7 @@ def next_char_predictions(trainer, vocab, text):
     Returns a string as long as ``text``: character t is the model's argmax guess for
     ``text[t+1]`` having read ``text[:t+1]`` from a zero state.
     """
-    indices = vocab.encode(text)[:, None]            # (T, 1)
+    indices = vocab.encode(text).astype(np.int32)[:, None]            # (T, 1)
     probs, _ = trainer.predict(indices)              # (T, 1, V)
     return vocab.decode(np.argmax(probs[:, 0], axis=-1))
 
@@ -39,7 +39,7 @@ def sample_index(probs, temperature, rng):
 
 def greedy_text(predict, vocab, prime, n_chars):
     """The ``n_chars`` most likely characters after ``prime``, each the argmax (the lesson's ``get_nexts``)."""
-    return _continue(predict, vocab, prime, n_chars, lambda probs: int(np.argmax(probs)))
+    return "".join(generated(predict, vocab, prime, n_chars, temperature=0))
 
 
 def sample_text(predict, vocab, prime, n_chars, temperature=1.0, rng=None):
@@ -50,25 +50,38 @@ def sample_text(predict, vocab, prime, n_chars, temperature=1.0, rng=None):
     if not (isinstance(temperature, numbers.Real) and math.isfinite(temperature) and temperature > 0):
         raise ConfigError(f"the temperature must be a positive number, got {temperature!r} "
                           f"(use greedy text for the limit 0)")
+    return "".join(generated(predict, vocab, prime, n_chars, temperature, rng))
+
+
+def generated(predict, vocab, prime, n_chars, temperature=1.0, rng=None):
+    """The characters after ``prime``, one at a time as each is chosen: the argmax at temperature 0
+    (``greedy_text``), else drawn by ``sample_index`` (``sample_text``). The checks run at once."""
+    if temperature == 0:
+        return _continue(predict, vocab, prime, n_chars, lambda probs: int(np.argmax(probs)))
     rng = np.random.default_rng(rng)
     return _continue(predict, vocab, prime, n_chars, lambda probs: sample_index(probs, temperature, rng))
 
 
 def _continue(predict, vocab, prime, n_chars, choose):
-    """Feed ``prime``, then ``n_chars`` times: ``choose`` an index from the last probabilities, feed it."""
+    """Feed ``prime``, then ``n_chars`` times: ``choose`` an index from the last probabilities, feed
+    it. Checks its arguments and feeds the prime when called; yields each character as it is chosen."""
     if not prime:
         raise DataError("the prime text is empty: generation needs at least one character to start from")
     if int(n_chars) != n_chars or n_chars < 0:
         raise ConfigError(f"the number of characters to generate must be an integer >= 0, got {n_chars}")
-    probs, states = predict(vocab.encode(prime)[:, None], None)   # (T, 1, V)
+    probs, states = predict(vocab.encode(prime).astype(np.int32)[:, None], None)   # (T, 1, V)
     if probs.shape[1:] != (1, len(vocab)):
         raise ShapeError(f"the model predicts {probs.shape[1:]} probabilities per step, expected "
                          f"(1, {len(vocab)}) for a vocabulary of {len(vocab)}")
-    chosen = []
+    return _chosen(predict, vocab, probs, states, n_chars, choose)
+
+
+def _chosen(predict, vocab, probs, states, n_chars, choose):
+    index = None
     for _ in range(n_chars):
-        if chosen:
-            probs, states = predict(np.array([[chosen[-1]]], dtype=np.int32), states)
+        if index is not None:
+            probs, states = predict(np.array([[index]], dtype=np.int32), states)
         next_probs = probs[-1, 0].copy()
         next_probs[0] = 0  # index 0 is the padding character "\0", never a real next character
-        chosen.append(choose(next_probs))
-    return vocab.decode(chosen)
+        index = choose(next_probs)
+        yield vocab.chars[index]

@@ -40,12 +40,13 @@ def trusted_config(meta, path, trust_cell=None):
     return chars, config
 
 
-def load_trained(path, *, trust_cell=None, mode=None, show_progress=True, check_config=None):
+def load_trained(path, *, trust_cell=None, mode=None, show_progress=True, check_config=None, check_model=None):
     """The model saved at ``path``, as a ``Trained``.
 
     trust_cell: the ``"module.path:ClassName"`` of a cell of your own that the checkpoint may
-    name (see the module's docstring). check_config: called with the model's config before the
-    model is built, to refuse a model early (it raises). A file that is not a training checkpoint
+    name (see the module's docstring). check_config, check_model: called with the model's config
+    before the model is built, and with the model before its weights are read, to refuse a model
+    early (they raise). A file that is not a training checkpoint
     raises ``CheckpointError`` saying why.
     """
     from symrnn.nn.model import CharRNN
@@ -59,6 +60,8 @@ def load_trained(path, *, trust_cell=None, mode=None, show_progress=True, check_
         model = CharRNN(**config)
     except TypeError:
         raise CheckpointError(f"{path} is not a symrnn training checkpoint (its model settings are foreign)") from None
+    if check_model:
+        check_model(model)
     trainer = Trainer(model, mode=mode, show_progress=show_progress)
     trainer.restore(arrays, meta, optimizer=False)
     return Trained(path, model, data.Vocabulary(chars), meta, trainer)

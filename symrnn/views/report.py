@@ -7,6 +7,7 @@ network), the samples as they improved, and the step viewer (``symrnn.views.view
 model beside its untrained self.
 """
 import html
+import itertools
 import os
 import time
 
@@ -19,10 +20,19 @@ from symrnn.views import viewer as viz
 SAMPLE_LENGTH, SAMPLE_TEMPERATURE = 200, 0.7
 
 
-def default_directory(root=None):
-    """``runs/<UTC date-time>/`` (``$SYMRNN_RUNS`` instead of ``runs``): where a run's page goes."""
+def new_run_directory(root=None):
+    """A new folder ``runs/<UTC date-time>/`` (``$SYMRNN_RUNS`` instead of ``runs``) for a run's page,
+    made now; runs started in the same second get ``<date-time>-2``, ``-3``, …"""
     root = root or os.environ.get("SYMRNN_RUNS", "runs")
-    return os.path.join(root, time.strftime("%Y%m%d-%H%M%S", time.gmtime()))
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
+    os.makedirs(root, exist_ok=True)
+    for n in itertools.count(1):
+        path = os.path.join(root, stamp if n == 1 else f"{stamp}-{n}")
+        try:
+            os.mkdir(path)  # atomic: of two runs, one makes it, the other tries the next name
+            return path
+        except FileExistsError:
+            continue
 
 
 class TrainingReport:

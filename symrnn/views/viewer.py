@@ -22,6 +22,7 @@ from importlib import resources
 import numpy as np
 
 from symrnn.backends.compile import QUICK_MODE
+from symrnn.checkpoint import write_atomically
 from symrnn.views import inside, toy
 
 DEFAULT_TEXT = "The lesson's RNN reads one character at a time, and remembers."
@@ -62,8 +63,7 @@ def write_page(path, title, sections, extra_html=""):
     template = (assets / "viewer.html").read_text(encoding="utf-8")
     page = re.sub(r"\{\{(CSS|TITLE|EXTRA|DATA|JS)\}\}", lambda match: fill[match.group(1)], template)  # one pass
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    with open(path, "w", encoding="utf-8") as file:
-        file.write(page)
+    write_atomically(path, lambda file: file.write(page.encode("utf-8")))
     return path
 
 
@@ -123,9 +123,8 @@ def checkpoint_page(path, checkpoint_path, text=None, mode=None, trust_cell=None
     from symrnn.training.trained import load_trained
 
     trained = load_trained(checkpoint_path, trust_cell=trust_cell, mode=mode, show_progress=False,
-                           check_config=inside.check_size)
+                           check_config=inside.check_size, check_model=inside.check_viewable)
     model, vocab = trained.model, trained.vocab
-    inside.check_viewable(model)
     text = viewable_text(text or DEFAULT_TEXT, vocab)
     title = f"symrnn: {os.path.basename(checkpoint_path)}, step by step"
     about = f"{inside.summary(model)}; reading {text!r}"

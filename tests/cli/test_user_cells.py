@@ -117,9 +117,9 @@ def test_train_sample_and_gradcheck_a_user_cell_from_the_command_line(user_modul
 def test_gradcheck_a_user_cell_with_its_numpy_twin(user_module, capsys):
     assert main(["gradcheck", "--cell", f"{user_module}:IndRNN", "--twin", f"{user_module}:IndRNNTwin",
                  "--seed", "3", "--json"]) == 0
-    out = capsys.readouterr().out.splitlines()
-    assert "vs IndRNNTwin()" in out[0]                      # the twin prints its name
-    report = json.loads(out[-1])
+    captured = capsys.readouterr()
+    assert "vs IndRNNTwin()" in captured.err.splitlines()[0]   # the twin prints its name
+    report = json.loads(captured.out)
     assert report["passed"] and set(report["errors"]["W"]) == {"grad_vs_bptt", "bptt_vs_fd", "grad_vs_fd"}
 
 

@@ -171,7 +171,7 @@ def inner_dots(outputs):
 
 @pytest.mark.parametrize("kind", ["rnn", "gru", "lstm"])
 def test_built_in_cells_multiply_the_input_before_the_loop(kind):
-    from symrnn.registry import make_cell
+    from symrnn.nn.cells import make_cell
 
     cell = make_cell(kind, 5, 4, dtype="float64", rng=np.random.default_rng(0))
     out, _ = scan_cell(cell, pt.tensor3("x", dtype="float64"))

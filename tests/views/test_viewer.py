@@ -17,6 +17,7 @@ from small_corpus import TEXT
 from symrnn.backends.compile import QUICK_MODE
 from symrnn.checkpoint import save_checkpoint
 from symrnn.cli import main
+from symrnn.training.trained import load_trained
 from symrnn.training.trainer import Trainer
 from symrnn.views import inside, toy
 from symrnn.views import viewer as viz
@@ -128,7 +129,8 @@ def test_checkpoint_page_shows_the_models_numbers_at_every_step(browser, char_ch
     assert main(["viz", "--checkpoint", char_checkpoint, "--text", text, "--out", path]) == 0
     assert path in capsys.readouterr().out
     self_contained(path)
-    model, untrained, vocab = viz.load_model(char_checkpoint)
+    trained = load_trained(char_checkpoint, show_progress=False)
+    model, untrained, vocab = trained.model, trained.model.untrained(), trained.vocab
     indices = vocab.encode(text)
     expected = [inside.forward_steps(m, indices, mode=MODE) for m in (untrained, model)]
     probs, _ = Trainer(model, mode=MODE, show_progress=False).predict(indices[:, None])
@@ -179,10 +181,10 @@ def test_report_page_of_a_training_run(browser, tmp_path, capsys):
     assert main(["train", "--text", str(corpus), "--hidden", "8", "--embedding", "5", "--steps", "30",
                  "--optimizer", "adam", "--lr", "0.01", "--batch-size", "4", "--report-every", "10",
                  "--report", str(report_dir), "--no-progress", "--json"]) == 0
-    out = capsys.readouterr().out.splitlines()
-    path = str(report_dir / "report.html")
-    assert f"report: {path}" in out and "generated (temperature 0.7):" in out
-    json.loads(out[-1])                                             # --json still ends the output
+    captured = capsys.readouterr()
+    path, err = str(report_dir / "report.html"), captured.err.splitlines()
+    assert f"report: {path}" in err and "generated (temperature 0.7):" in err
+    json.loads(captured.out)                                        # with --json, stdout is the JSON alone
     self_contained(path)
     open_page(browser, path)
     curves = browser.find_elements("css selector", '[data-name="loss"] svg polyline')

@@ -1,0 +1,70 @@
+"""What a training run is: its settings and their defaults, and how ``--resume`` takes them from
+the run's checkpoint.
+
+The arguments of ``symrnn train`` that shape the run — the text's encoding and layout, the model,
+the optimiser and the batches — parse to None when not given. A new run takes ``DEFAULTS`` for
+them; a resumed run takes the checkpoint's, and a flag that contradicts the checkpoint stops it
+before anything is built, naming each setting and both values. What may change between the parts
+of a run (``--steps``, ``--report-every``, where outputs go, the backend) is not among them.
+"""
+import hashlib
+
+from symrnn.errors import CheckpointError
+
+DEFAULTS = {
+    "encoding": "utf-8", "seq_len": 8, "stride": None, "val_fraction": 0.1,
+    "cell": "rnn", "layers": 1, "hidden": 256, "activation": "relu", "embedding": None, "batchnorm": False,
+    "dropout": 0.0, "recurrent_dropout": 0.0, "many_to_one": False, "seed": 0,
+    "batch_size": 1, "optimizer": "sgd", "lr": None, "lr_decay": 1.0, "clip": 100.0, "shuffle": False,
+    "stateful": False, "updates_per_call": 1,
+}
+
+
+def text_fingerprint(text):
+    """A SHA-256 of the training text: a resumed run must read the text its checkpoint trained on."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def saved_settings(meta):
+    """The settings a checkpoint's ``meta`` records; checkpoints written before ``settings`` was kept
+    give what they recorded: the optimiser, learning rate, clip, batch layout and the model."""
+    if "settings" in meta:
+        return dict(meta["settings"])
+    config = meta.get("config", {})
+    from_model = {"hidden": config.get("n_hidden"), "cell": config.get("cell"), "layers": config.get("layers"),
+                  "embedding": config.get("embedding"), "batchnorm": config.get("batchnorm"),
+                  "activation": config.get("activation"), "dropout": config.get("dropout"),
+                  "recurrent_dropout": config.get("recurrent_dropout"), "seed": config.get("seed"),
+                  "many_to_one": None if "return_sequences" not in config else not config["return_sequences"]}
+    recorded = {key: meta.get(key) for key in ("optimizer", "lr", "clip", "seq_len", "batch_size", "stateful")}
+    return {key: value for key, value in {**from_model, **recorded}.items() if value is not None}
+
+
+def resolve(args, meta=None, path=None):
+    """Fill in ``args``' settings: from the checkpoint ``meta`` when resuming (refusing flags that
+    contradict it), else the defaults. Returns the settings as the checkpoint will record them."""
+    saved = saved_settings(meta) if meta is not None else {}
+    conflicts = [f"--{key.replace('_', '-')} {_shown(getattr(args, key))} (the checkpoint's: {_shown(saved[key])})"
+                 for key in DEFAULTS
+                 if getattr(args, key) is not None and key in saved and not _same(getattr(args, key), saved[key])]
+    if conflicts:
+        raise CheckpointError(f"--resume continues the run saved at {path}, but the command line differs from it: "
+                              f"{'; '.join(conflicts)}; leave these out to continue it")
+    for key, default in DEFAULTS.items():
+        if getattr(args, key) is None:
+            setattr(args, key, saved.get(key, default))
+    return {key: getattr(args, key) for key in DEFAULTS}
+
+
+def _same(given, saved):
+    if isinstance(given, bool) or isinstance(saved, bool):
+        return bool(given) == bool(saved)
+    if isinstance(given, int | float) and isinstance(saved, int | float):
+        return float(given) == float(saved)
+    return given == saved
+
+
+def _shown(value):
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return f"{value:g}" if isinstance(value, float) else str(value)
