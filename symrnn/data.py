@@ -40,18 +40,21 @@ class Vocabulary:
         self.chars = chars
         self.index = {c: i for i, c in enumerate(chars)}
         self.dtype = np.min_scalar_type(len(chars) - 1)
-        self._order = np.argsort([ord(c) for c in chars])          # code points sorted, and where they go
-        self._codes = np.array([ord(c) for c in chars], np.uint32)[self._order]
+        codes = [ord(c) for c in chars]
+        self._table = np.full(max(codes) + 2, -1, np.int32)  # code point → index; -1: not in the vocabulary
+        self._table[codes] = np.arange(len(chars))
 
     @classmethod
     def from_text(cls, text):
         """The lesson's ``chars = sorted(set(text)); chars.insert(0, "\\0")``."""
         if not text:
             raise DataError("the text is empty: there is nothing to build a vocabulary from")
-        codes = set()
-        for _, chunk in _code_points(text):
-            codes.update(np.unique(chunk).tolist())
-        return cls([PAD, *(chr(code) for code in sorted(codes - {0}))])
+        seen = np.zeros(0, bool)
+        for _, codes in _code_points(text):
+            counts = np.bincount(codes)
+            seen = np.pad(seen, (0, max(0, len(counts) - len(seen))))
+            seen[:len(counts)] |= counts > 0
+        return cls([PAD, *(chr(code) for code in np.flatnonzero(seen) if code)])
 
     def __len__(self):
         return len(self.chars)
@@ -61,11 +64,10 @@ class Vocabulary:
         unknown character."""
         indices = np.empty(len(text), self.dtype)
         for start, codes in _code_points(text):
-            found = np.minimum(np.searchsorted(self._codes, codes), len(self._codes) - 1)
-            known = self._codes[found] == codes
-            if not known.all():
-                self._unknown(text, start + int(np.argmin(known)))
-            indices[start:start + len(codes)] = self._order[found]
+            found = self._table[np.minimum(codes, len(self._table) - 1)]
+            if found.min(initial=0) < 0:
+                self._unknown(text, start + int(np.argmax(found < 0)))
+            indices[start:start + len(codes)] = found
         return indices
 
     def _unknown(self, text, first):
@@ -252,8 +254,13 @@ class Corpus:
 
     train_idx, val_idx: the text's indices split by ``split_tail``; batches: ``WindowBatches``, or
     ``StreamBatches`` when ``stateful``; val: the held-out windows ``(inputs, targets)`` (or
-    streams), None when the held-out part is shorter than one.
+    streams) of the first ``MAX_HELD_OUT`` held-out characters, None when the held-out part is
+    shorter than one (a held-out loss over all of a very large text's tail would take longer than
+    training between two reports; ``held_out_measured`` says how many were used).
     """
+
+    MAX_HELD_OUT = 1_000_000
+
 
     text: str
     vocab: Vocabulary
@@ -261,6 +268,11 @@ class Corpus:
     val_idx: np.ndarray
     batches: object
     val: tuple
+
+    @property
+    def held_out_measured(self):
+        """How many of the held-out characters the held-out loss reads."""
+        return min(len(self.val_idx), self.MAX_HELD_OUT)
 
     @classmethod
     def build(cls, text, *, val_fraction, seq_len, batch_size, stride=None, stateful=False, shuffle=False, seed=0):
@@ -270,15 +282,16 @@ class Corpus:
             held_out = f" (after holding out {val_fraction:.0%} of it)" if len(val_idx) else ""
             raise DataError(f"the text has {len(text):,} characters; the {len(train_idx):,} that train{held_out} are "
                             f"too short for one window of {seq_len} inputs + 1 target")
+        measured = val_idx[:cls.MAX_HELD_OUT]
         if stateful:
             batches = StreamBatches(*stateful_batches(train_idx, batch_size, seq_len))
-            enough = len(val_idx) > batch_size * seq_len
-            val = stateful_batches(val_idx, batch_size, seq_len) if enough else None
+            enough = len(measured) > batch_size * seq_len
+            val = stateful_batches(measured, batch_size, seq_len) if enough else None
         else:
             windows = lesson_windows(train_idx, seq_len, stride)
             if batch_size > len(windows[0]):
                 raise DataError(f"a batch of {batch_size:,} windows is more than the {len(windows[0]):,} windows of "
                                 f"{seq_len} the training text holds; use a smaller --batch-size")
             batches = WindowBatches(*windows, batch_size, shuffle=shuffle, seed=seed)
-            val = lesson_windows(val_idx, seq_len) if len(val_idx) > seq_len else None
+            val = lesson_windows(measured, seq_len) if len(measured) > seq_len else None
         return cls(text, vocab, train_idx, val_idx, batches, val)

@@ -20,9 +20,13 @@ DEFAULTS = {
 }
 
 
-def text_fingerprint(text):
-    """A SHA-256 of the training text: a resumed run must read the text its checkpoint trained on."""
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+def text_fingerprint(text, chunk=1 << 24):
+    """A SHA-256 of the training text (as UTF-8, a chunk at a time): a resumed run must read the
+    text its checkpoint trained on."""
+    digest = hashlib.sha256()
+    for start in range(0, len(text), chunk):
+        digest.update(text[start:start + chunk].encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 def saved_settings(meta):

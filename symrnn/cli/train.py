@@ -220,6 +220,9 @@ def _saved_run(args):
         return None
     arrays, meta = checkpoint.load_checkpoint(args.checkpoint)
     trusted_config(meta, args.checkpoint, args.cell)
+    if not isinstance(meta.get("step"), int) or "vocab" not in meta:
+        raise CheckpointError(f"{args.checkpoint} holds a model but not a symrnn train run (no step or vocabulary: "
+                              f"saved from Python?); --resume continues runs that symrnn train saved")
     return arrays, meta
 
 
@@ -265,10 +268,14 @@ def _run_meta(corpus, settings):
 
 
 def _plan(args, corpus, lr, mode, resumed_at):
+    measured = corpus.held_out_measured
+    held_out = (f"; held-out loss on the first {measured:,} of {len(corpus.val_idx):,} held-out characters"
+                if measured < len(corpus.val_idx) else "")
     return (f"{len(corpus.text):,} characters from {args.text or 'the embedded corpus (pydoc_data.topics)'}, "
             f"vocabulary {len(corpus.vocab)}, {corpus.batches.steps_per_epoch:,} batches of {args.batch_size} × "
             f"{args.seq_len} per epoch; {args.cell} × {args.layers}, H {args.hidden}, {args.optimizer} "
-            f"lr {lr:g}; backend {mode}" + (f"; resuming at step {resumed_at}" if resumed_at is not None else ""))
+            f"lr {lr:g}; backend {mode}" + (f"; resuming at step {resumed_at}" if resumed_at is not None else "")
+            + held_out)
 
 
 def _probe(args, corpus):

@@ -194,3 +194,13 @@ def test_a_checkpoint_of_a_diverged_run_is_refused_at_load(corpus, tmp_path, cap
     capsys.readouterr()
     err = one_line_error(capsys, ["sample", "--checkpoint", ck, "--temperature", "0", "--no-progress"])
     assert f"not finite (NaN or infinite) in {name}" in err
+
+
+def test_resuming_a_checkpoint_saved_from_python_is_one_line(corpus, tmp_path, capsys):
+    from symrnn.nn.model import CharRNN
+    from symrnn.training.trainer import Trainer
+
+    path = str(tmp_path / "python.npz")
+    Trainer(CharRNN(29, 4), show_progress=False).save(path, {"note": "saved by hand"})
+    err = one_line_error(capsys, ["train", "--text", corpus, "--resume", "--checkpoint", path, *QUIET])
+    assert "is not a symrnn training checkpoint" in err
