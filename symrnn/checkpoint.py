@@ -93,21 +93,12 @@ def _umask():
 @contextlib.contextmanager
 def locked(path):
     """Hold the lock of the checkpoint ``path`` while the block runs; ``CheckpointError`` naming the
-    holder's pid if another process holds it. The lock (``.<name>.lock`` beside it) is the system's
-    own (``flock``), so a run that dies releases it. Leftovers of writes that were interrupted
-    before their rename are removed once the lock is held."""
+    holder's pid if another process holds it. The lock (``.<name>.lock`` beside it, removed when the
+    block ends) is the system's own (``flock``), so a run that dies releases it. Leftovers of writes
+    that were interrupted before their rename are removed once the lock is held."""
     lock_path = os.path.join(os.path.dirname(os.path.abspath(path)), f".{os.path.basename(path)}.lock")
+    fd = _lock_file(lock_path, path)
     try:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as err:
-        raise CheckpointError(f"cannot write checkpoint {path}: {err.strerror or err}") from None
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
-            raise CheckpointError(f"{path} is being written by another symrnn run (pid {holder}); give this run "
-                                  f"another --checkpoint, or wait for that one to end") from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         for leftover in glob.glob(os.path.join(glob.escape(os.path.dirname(os.path.abspath(path))),
@@ -116,6 +107,31 @@ def locked(path):
                 os.unlink(leftover)
         yield
     finally:
+        with contextlib.suppress(OSError):
+            os.unlink(lock_path)  # still held: a run waiting on it finds it gone and makes its own
+        os.close(fd)
+
+
+def _lock_file(lock_path, path):
+    """The descriptor of ``lock_path``, opened and locked; the file locked is the one at the path
+    (one that a run ending removed meanwhile is opened again)."""
+    while True:
+        try:
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as err:
+            raise CheckpointError(f"cannot write checkpoint {path}: {err.strerror or err}") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
+            os.close(fd)
+            raise CheckpointError(f"{path} is being written by another symrnn run (pid {holder}); give this run "
+                                  f"another --checkpoint, or wait for that one to end") from None
+        try:
+            if os.fstat(fd).st_ino == os.stat(lock_path).st_ino:
+                return fd
+        except FileNotFoundError:
+            pass
         os.close(fd)
 
 

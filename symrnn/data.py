@@ -9,6 +9,7 @@ import codecs
 import json
 import math
 import os
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -123,12 +124,22 @@ def load_text(path, encoding=DEFAULT_ENCODING):
 
 
 def default_corpus():
-    """The corpus used when no text is given: CPython's own documentation topics (~465k chars).
+    """The corpus used when no text is given: CPython's own documentation topics (~420k characters),
+    as prose.
 
-    ``pydoc_data.topics`` ships with every CPython, so symrnn needs to ship no third-party text.
+    ``pydoc_data.topics`` ships with every CPython, so symrnn needs to ship no third-party text. Its
+    text is laid out for a terminal: indentation, tables padded with spaces, rules of ``-`` and
+    ``=``. A character model spends itself on that layout (a paragraph of blanks is its likeliest
+    output), so the lines are stripped, runs of spaces become one, rule lines go, and no more than
+    one blank line stands between paragraphs.
     """
     from pydoc_data.topics import topics
-    return "\n".join(topics[key] for key in sorted(topics))
+
+    text = "\n".join(topics[key] for key in sorted(topics))
+    text = re.sub(r"^[ \t]*[-=+|*~^_#. ]*$", "", text, flags=re.M)   # rules, and lines of blanks
+    text = re.sub(r"[ \t]+", " ", text)
+    text = re.sub(r" *\n *", "\n", text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
 def split_tail(indices, val_fraction):

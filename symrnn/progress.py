@@ -8,8 +8,11 @@ class Ticker:
     """Context manager printing ``label ... 12 s`` while the block runs, then ``done in 12.3 s``.
 
     On a terminal the line updates every second; in a log it is written every 10 seconds.
-    A cold Numba compile takes tens of seconds and must not look like a hang.
+    A cold Numba compile takes tens of seconds and must not look like a hang. A block done in
+    less than ``quiet_below`` seconds (a function loaded from the cache) prints nothing.
     """
+
+    quiet_below = 1.0
 
     def __init__(self, label, enabled=True, stream=None):
         self.label, self.enabled = label, enabled
@@ -36,6 +39,7 @@ class Ticker:
         self.seconds = time.perf_counter() - self._start
         if self.enabled:
             self._thread.join()
-            self.stream.write(f"{self.label} ... done in {self.seconds:.1f} s\n")
-            self.stream.flush()
+            if self.seconds >= self.quiet_below:
+                self.stream.write(f"{self.label} ... done in {self.seconds:.1f} s\n")
+                self.stream.flush()
         return False

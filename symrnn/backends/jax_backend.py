@@ -91,7 +91,7 @@ class ShapeSpecialised:
         if shapes in self.compiled:
             values = self._call(shapes, args)
         else:  # XLA compiles at the first call: both are start-up
-            label = f"compiling {self.name} function [JAX, shapes {', '.join(map(str, shapes))}]"
+            label = f"compiling the {self.name} function [JAX]"
             with Ticker(label, enabled=self.show_progress) as ticker, _quiet_compile():
                 values = self._compile_and_call(shapes, args)
             self.compile_seconds += ticker.seconds

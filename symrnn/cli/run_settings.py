@@ -8,6 +8,7 @@ before anything is built, naming each setting and both values. What may change b
 of a run (``--steps``, ``--report-every``, where outputs go, the backend) is not among them.
 """
 import hashlib
+import math
 
 from symrnn.errors import CheckpointError
 
@@ -16,7 +17,7 @@ DEFAULTS = {
     "cell": "rnn", "layers": 1, "hidden": 256, "activation": "relu", "embedding": None, "batchnorm": False,
     "dropout": 0.0, "recurrent_dropout": 0.0, "many_to_one": False, "seed": 0,
     "batch_size": 1, "optimizer": "sgd", "lr": None, "lr_decay": 1.0, "clip": 100.0, "shuffle": False,
-    "stateful": False, "updates_per_call": 1,
+    "stateful": False, "updates_per_call": None,
 }
 
 
@@ -57,7 +58,29 @@ def resolve(args, meta=None, path=None):
     for key, default in DEFAULTS.items():
         if getattr(args, key) is None:
             setattr(args, key, saved.get(key, default))
+    if args.updates_per_call is None:
+        args.updates_per_call = updates_per_call(args.batch_size, args.seq_len, args.dropout or args.recurrent_dropout)
     return {key: getattr(args, key) for key in DEFAULTS}
+
+
+def updates_per_call(batch_size, seq_len, dropout):
+    """How many updates one compiled call makes when not told: many where an update is small (the
+    per-call cost is then most of it), one with dropout (K > 1 draws other masks under JAX).
+    K updates a call leave the same weights as K calls (tests/training/test_many_updates.py)."""
+    if dropout:
+        return 1
+    chars = batch_size * seq_len
+    return 32 if chars <= 64 else 8 if chars <= 1024 else 1
+
+
+def report_every(steps):
+    """Report every 1,000 steps, or for a longer run about ten times: a tenth of it, to one
+    significant figure (52,317 steps: every 5,000)."""
+    if steps <= 10_000:
+        return 1000
+    tenth = steps / 10
+    scale = 10 ** math.floor(math.log10(tenth))
+    return int(round(tenth / scale) * scale)
 
 
 def _same(given, saved):

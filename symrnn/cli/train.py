@@ -6,22 +6,23 @@ import json
 import math
 import os
 import platform
+import shlex
 import signal
 import sys
 import threading
+import time
 
 from symrnn import checkpoint, data
 from symrnn.cli import run_settings
 from symrnn.cli.arguments import CELL_HELP, FRACTION, MODE_HELP, NON_NEGATIVE, POSITIVE, POSITIVE_INT, VECTOR_MATH_HELP
-from symrnn.errors import CheckpointError, ConfigError, DataError
-from symrnn.registry import OPTIMIZERS
+from symrnn.errors import CheckpointError, ConfigError, DataError, TrainingDiverged
+from symrnn.registry import CELLS, OPTIMIZERS
 
 PARSER = {"help": "train a character model and show its predictions",
           "description": "Train a character model on a text (by default CPython's embedded documentation "
                          "topics), report the loss in nats/char, and show next-character predictions. "
                          "The defaults are the lesson's Theano RNN: one-hot input, 256 relu units, "
                          "identity W_h, windows of 8, one window per SGD update at lr 0.01."}
-DEFAULT_STEPS = 5000
 
 
 def add_arguments(parser):
@@ -88,16 +89,19 @@ def _add_training_arguments(group):
     group.add_argument("--stateful", action="store_true",
                        help="B continuous streams, state carried from batch to batch, reset each epoch")
     length = group.add_mutually_exclusive_group()
-    length.add_argument("--steps", type=POSITIVE_INT, help=f"total updates (default {DEFAULT_STEPS})")
-    length.add_argument("--epochs", type=POSITIVE, help="total passes over the training data")
-    group.add_argument("--report-every", type=POSITIVE_INT, default=1000,
-                       help="print the mean error (and val loss) every N steps (default 1000)")
-    group.add_argument("--updates-per-call", type=POSITIVE_INT, default=1, metavar="K",
+    length.add_argument("--steps", type=POSITIVE_INT, help="total updates (default: one epoch)")
+    length.add_argument("--epochs", type=POSITIVE, help="total passes over the training data (default 1, the "
+                        "lesson's one pass)")
+    group.add_argument("--report-every", type=POSITIVE_INT,
+                       help="print the mean error (and val loss), sample for the report page and save the "
+                            "checkpoint every N steps (default: 1000, or about a tenth of a longer run)")
+    group.add_argument("--updates-per-call", type=POSITIVE_INT, metavar="K",
                        help="run up to K updates in one compiled call (the training loop as a scan over "
                             "batches): the same updates as K calls, less per-call overhead for small "
                             "batches. A call never crosses an epoch's end or a multiple of --report-every, "
                             "so reports and checkpoints keep their steps; Ctrl-C stops after the call "
-                            "(default 1: one update per call)")
+                            "(default: 32 for windows of up to 64 characters a batch, 8 up to 1,024, else 1; "
+                            "1 with dropout, whose masks K > 1 would draw otherwise with JAX)")
 
 
 def _add_output_arguments(parser):
@@ -127,8 +131,10 @@ def run(args):
     JSON document, also when the run trained but could not write its page."""
     stdout = sys.stdout
     _check_outputs(args)
+    args.report = _run_folder(args)
+    args.checkpoint = args.checkpoint or os.path.join(args.report, "model.npz")
     with contextlib.redirect_stdout(sys.stderr) if args.json else contextlib.nullcontext():
-        with checkpoint.locked(args.checkpoint) if args.checkpoint else contextlib.nullcontext():
+        with checkpoint.locked(args.checkpoint):
             summary, status = _train(args)
     if args.json and summary is not None:
         print(json.dumps(summary), file=stdout)
@@ -139,20 +145,23 @@ def _train(args):
     """``(the JSON summary or None, exit status)`` of a run."""
     from symrnn.optim.schedules import step_decay
     from symrnn.training.fit import fit
+    from symrnn.training.generate import default_prime
     from symrnn.training.monitor import Monitor, Saver
 
     saved = _saved_run(args)
     settings = run_settings.resolve(args, saved and saved[1], args.checkpoint)
     corpus = _corpus(args, saved)
     trainer, start_step, states = _trainer(args, corpus, saved)
-    steps = args.steps or (math.ceil(args.epochs * corpus.batches.steps_per_epoch) if args.epochs else DEFAULT_STEPS)
+    steps = args.steps or math.ceil((args.epochs or 1) * corpus.batches.steps_per_epoch)
+    args.report_every = args.report_every or run_settings.report_every(steps)
     lr = settings["lr"] = args.lr or OPTIMIZERS[args.optimizer].default_lr
     print(_plan(args, corpus, lr, trainer.mode, start_step if saved else None))
     if start_step >= steps:
         print(f"symrnn: the run saved at {args.checkpoint} has done {start_step} steps already (of {steps} asked "
               f"for): nothing left to train; ask for more with --steps or --epochs", file=sys.stderr)
     probe = _probe(args, corpus)
-    monitor = Monitor(trainer, corpus.val, args.stateful, _report_page(args, corpus, probe))
+    monitor = Monitor(trainer, corpus.val, args.stateful, _report_page(args, corpus))
+    started = time.perf_counter()
     saver = Saver(trainer, args.checkpoint, _run_meta(corpus, settings))
     with _interrupt_flag() as interrupted, _progress_bar(args, steps, start_step) as bar:
         result = fit(trainer, corpus.batches, steps=steps, start_step=start_step, states=states,
@@ -162,13 +171,17 @@ def _train(args):
                      updates_per_call=args.updates_per_call)
     saver.save(result["step"], result["states"])
     if interrupted.is_set():
-        where = args.checkpoint or "nowhere (no --checkpoint given)"
-        print(f"symrnn: interrupted at step {result['step']}; saved to {where}", file=sys.stderr)
+        print(f"symrnn: interrupted at step {result['step']}; saved to {args.checkpoint}", file=sys.stderr)
         return None, 130
-    summary = monitor.summary(result, args.report_every)
+    summary = {**monitor.finish(result), **_settings(args, corpus, trainer, lr, result)}
     _show_predictions(trainer, corpus, probe, summary)
-    status = _finish(args, monitor, probe)
-    return {**summary, **_settings(args, corpus, trainer, lr, result)}, status
+    prime = default_prime(corpus.vocab)
+    _show_paragraph(trainer, corpus.vocab, prime, args.seed)
+    _show_next_steps(args, prime)
+    if monitor.page:
+        monitor.page.facts = _facts(args, corpus, trainer, summary, time.perf_counter() - started)
+    status = _finish(args, monitor, probe, summary)
+    return summary, status
 
 
 def _check_outputs(args):
@@ -180,8 +193,10 @@ def _check_outputs(args):
             raise ConfigError(f"cannot save checkpoints to {args.checkpoint}: the folder {folder} does not exist")
         if not os.access(folder, os.W_OK | os.X_OK):
             raise ConfigError(f"cannot save checkpoints to {args.checkpoint}: the folder {folder} cannot be written")
-    if args.report and not args.no_report and os.path.exists(args.report) and not os.path.isdir(args.report):
-        raise ConfigError(f"--report names a folder for the page, and {args.report} is a file")
+    if args.resume and not args.checkpoint:
+        raise ConfigError("--resume needs --checkpoint PATH: the run to continue")
+    if args.report and os.path.exists(args.report) and not os.path.isdir(args.report):
+        raise ConfigError(f"--report names a folder for the run, and {args.report} is a file")
     if args.plot:
         try:
             import matplotlib  # noqa: F401
@@ -189,15 +204,18 @@ def _check_outputs(args):
             raise ConfigError("--plot needs matplotlib: pip install 'symrnn[plot]'") from None
 
 
-def _finish(args, monitor, probe):
-    """Plot, write the page and the paragraph; a failure here is one line, exit status 1, and the
-    checkpoint and summary are kept."""
+def _finish(args, monitor, probe, summary):
+    """Plot, write the page and ``run.json`` (the settings and the summary) in the run's folder; a
+    failure here is one line, exit status 1, and the checkpoint and summary are kept."""
     try:
         if args.plot:
             from symrnn.views.plot import plot_losses
 
             plot_losses(args.plot, monitor.history)
-        monitor.finish_page(probe)
+        if monitor.page:
+            print(f"report: {monitor.page.write(monitor.trainer, monitor.history, probe)}")
+        document = json.dumps({"checkpoint": args.checkpoint, **summary}, indent=1).encode()
+        checkpoint.write_atomically(os.path.join(args.report, "run.json"), lambda file: file.write(document))
     except OSError as err:
         print(f"symrnn: error: the run trained, but its outputs could not be written: {err.strerror or err} "
               f"({err.filename or 'the report'})", file=sys.stderr)
@@ -211,8 +229,6 @@ def _saved_run(args):
     resumed only with ``--cell`` naming the same (nothing is imported before that is checked)."""
     from symrnn.training.trained import trusted_config
 
-    if args.resume and not args.checkpoint:
-        raise ConfigError("--resume needs --checkpoint PATH: the run to continue")
     if not args.resume:
         return None
     if not os.path.exists(args.checkpoint):
@@ -283,21 +299,68 @@ def _probe(args, corpus):
     return args.predict or corpus.vocab.decode((corpus.val_idx if len(corpus.val_idx) else corpus.train_idx)[:40])
 
 
-def _report_page(args, corpus, probe):
-    """The run's ``views.report.TrainingReport`` (samples start from the probe's first 12 characters), or None."""
-    from symrnn.views.report import TrainingReport, new_run_directory
+def _run_folder(args):
+    """The run's folder, made now: ``--report DIR``, or a new ``runs/<date-time>``. It holds the
+    report page, ``model.npz`` (unless ``--checkpoint`` names another place) and ``run.json``."""
+    from symrnn.training.runs import new_run_directory
 
-    if args.no_report:
-        return None
     try:
         folder = args.report or new_run_directory()
         os.makedirs(folder, exist_ok=True)
     except OSError as err:
         where = args.report or "under runs/"
-        raise ConfigError(f"cannot make the report's folder {where}: {err.strerror or err}") from None
+        raise ConfigError(f"cannot make the run's folder {where}: {err.strerror or err}") from None
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise ConfigError(f"the report's folder {folder} cannot be written")
-    return TrainingReport(folder, corpus.vocab, probe[:12], args.seed)
+        raise ConfigError(f"the run's folder {folder} cannot be written")
+    return folder
+
+
+def _report_page(args, corpus):
+    """The run's ``views.report.TrainingReport``, or None with ``--no-report``."""
+    from symrnn.training.generate import default_prime
+    from symrnn.views.report import TrainingReport
+
+    if args.no_report:
+        return None
+    return TrainingReport(args.report, corpus.vocab, default_prime(corpus.vocab), args.seed)
+
+
+def _show_paragraph(trainer, vocab, prime, seed):
+    from symrnn.training.generate import sample_text
+    from symrnn.views.report import SAMPLE_TEMPERATURE
+
+    try:
+        text = sample_text(trainer.predict, vocab, prime, 400, SAMPLE_TEMPERATURE, seed)
+    except TrainingDiverged as err:
+        text = f"\n(none: {err})"
+    print(f"\ngenerated (temperature {SAMPLE_TEMPERATURE}):\n{prime}{text}\n")
+
+
+def _show_next_steps(args, prime):
+    """Where the model is, and the command that continues from it."""
+    from symrnn.views.report import SAMPLE_TEMPERATURE
+
+    cell = f" --cell {shlex.quote(args.cell)}" if args.cell not in CELLS else ""
+    print(f"model: {args.checkpoint}")
+    print(f"sample it: symrnn sample --checkpoint {shlex.quote(args.checkpoint)}{cell} --prime {shlex.quote(prime)} "
+          f"--temperature {SAMPLE_TEMPERATURE}")
+
+
+def _facts(args, corpus, trainer, summary, seconds):
+    """What the report page says of the run, first."""
+    from symrnn.training.evaluate import in_all_units
+    from symrnn.views.inside import summary as model_summary
+
+    held_out = in_all_units(summary["val_loss"]) if summary["val_loss"] is not None else "none held out"
+    trained = in_all_units(summary["train_loss"]) if summary["train_loss"] is not None else "no step trained"
+    return [("text", f"{len(corpus.text):,} characters of {args.text or 'the embedded corpus (pydoc_data.topics)'}, "
+                     f"vocabulary {len(corpus.vocab)}"),
+            ("model", model_summary(trainer.model)),
+            ("training", f"{summary['steps']:,} steps of {args.batch_size} × {args.seq_len} characters, "
+                         f"{args.optimizer} lr {summary['lr']:g}, {args.updates_per_call} update(s) a call, "
+                         f"backend {trainer.mode}"),
+            ("held-out loss", held_out), ("training loss (last steps)", trained),
+            ("time", f"{seconds:.1f} s, compiling {trainer.compile_seconds:.1f} s of it")]
 
 
 @contextlib.contextmanager
@@ -312,16 +375,42 @@ def _interrupt_flag():
 
 
 def _progress_bar(args, steps, start_step):
-    from tqdm import tqdm
+    return contextlib.closing(_Progress(total=steps, initial=start_step, disable=args.no_progress))
 
-    return tqdm(total=steps, initial=start_step, desc="train", unit="step", disable=args.no_progress, leave=False)
+
+class _Progress:
+    """tqdm's bar for ``fit``, shown from the end of the first step on: that step compiles, and a
+    bar started before it would take the compile for the training's pace (an ETA of hours)."""
+
+    def __init__(self, total, initial, disable):
+        self.total, self.done, self.disable, self.bar = total, initial, disable, None
+
+    def update(self, n):
+        self.done += n
+        if self.bar is None:
+            from tqdm.auto import tqdm
+
+            self.bar = tqdm(total=self.total, initial=self.done, desc="train", unit="step", disable=self.disable,
+                            leave=False)
+        else:
+            self.bar.update(n)
+
+    def set_postfix(self, **values):
+        if self.bar is not None:
+            self.bar.set_postfix(**values)
+
+    def close(self):
+        if self.bar is not None:
+            self.bar.close()
 
 
 def _show_predictions(trainer, corpus, probe, summary):
+    from symrnn.training.evaluate import in_all_units
     from symrnn.training.generate import next_char_predictions
 
     predicted = next_char_predictions(trainer, corpus.vocab, probe)
-    print(f"\ntrain loss {_fmt(summary['train_loss'])} nats/char, val loss {_fmt(summary['val_loss'])}")
+    for what, key in (("training loss", "train_loss"), ("held-out loss", "val_loss")):
+        print(f"{what}: {in_all_units(summary[key]) if summary[key] is not None else 'n/a'}")
     print("next-character predictions (input, then the model's guess for the following char):")
     print("  input    : " + repr(probe))
     print("  predicted: " + repr(predicted))
@@ -338,7 +427,3 @@ def _settings(args, corpus, trainer, lr, result):
             "vocab_size": len(corpus.vocab), "cell": args.cell, "layers": args.layers, "hidden": args.hidden,
             "seq_len": args.seq_len, "batch_size": args.batch_size, "optimizer": args.optimizer, "lr": lr,
             "updates_per_call": args.updates_per_call}
-
-
-def _fmt(value):
-    return "n/a" if value is None else f"{value:.3f}"

@@ -1,5 +1,27 @@
-"""Held-out loss: mean cross-entropy in nats per character, from a trainer's deterministic predictions."""
+"""Held-out loss: mean cross-entropy in nats per character, from a trainer's deterministic predictions.
+
+The same loss in the field's other units: bits per character = nats / ln 2 (char-rnn's and the
+text8/enwik8 tables'), perplexity = e^nats (the effective number of equally likely next
+characters; d2l.ai's and Keras' unit).
+"""
+import math
+
 import numpy as np
+
+
+def bits(nats):
+    """A loss in nats per character as bits per character."""
+    return nats / math.log(2)
+
+
+def perplexity(nats):
+    """A loss in nats per character as a perplexity."""
+    return math.exp(nats)
+
+
+def in_all_units(nats):
+    """``"2.174 nats/char = 3.137 bits/char, perplexity 8.8"``."""
+    return f"{nats:.3f} nats/char = {bits(nats):.3f} bits/char, perplexity {perplexity(nats):.1f}"
 
 
 def evaluate_positions(trainer, inputs, targets, batch_size=512):

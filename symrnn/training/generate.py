@@ -11,7 +11,18 @@ import numbers
 
 import numpy as np
 
-from symrnn.errors import ConfigError, DataError, ShapeError
+from symrnn.errors import ConfigError, DataError, ShapeError, TrainingDiverged
+
+PRIME = "The "  # where the vocabulary allows: the embedded corpus's paragraphs often start so
+
+
+def default_prime(vocab):
+    """What text starts from when none is given: ``PRIME`` where ``vocab`` has its characters, else
+    a newline, else the vocabulary's first character."""
+    for prime in (PRIME, "\n"):
+        if all(c in vocab.index for c in prime):
+            return prime
+    return vocab.chars[1]
 
 
 def next_char_predictions(trainer, vocab, text):
@@ -78,10 +89,13 @@ def _continue(predict, vocab, prime, n_chars, choose):
 
 def _chosen(predict, vocab, probs, states, n_chars, choose):
     index = None
-    for _ in range(n_chars):
+    for k in range(n_chars):
         if index is not None:
             probs, states = predict(np.array([[index]], dtype=np.int32), states)
         next_probs = probs[-1, 0].copy()
+        if not np.isfinite(next_probs).all():
+            raise TrainingDiverged(f"the model's predictions stopped being numbers after {k} generated characters: "
+                                   f"its state grew without bound (a relu cell's can); train it longer or use tanh")
         next_probs[0] = 0  # index 0 is the padding character "\0", never a real next character
         index = choose(next_probs)
         yield vocab.chars[index]

@@ -4,7 +4,7 @@ import sys
 
 import numpy as np
 
-from symrnn.training.evaluate import evaluate_positions, evaluate_stream
+from symrnn.training.evaluate import bits, evaluate_positions, evaluate_stream, perplexity
 
 
 class Monitor:
@@ -36,17 +36,29 @@ class Monitor:
         if self.page:
             self.page.add_sample(step, self.trainer)
 
-    def finish_page(self, probe):
-        """End the run with a generated paragraph and the report page's path."""
-        if self.page:
-            print("\n" + self.page.paragraph(self.trainer))
-            print(f"\nreport: {self.page.write(self.trainer, self.history, probe)}")
-
-    def summary(self, result, report_every):
-        """steps, the mean training loss of the last ``report_every`` steps, and the held-out loss now."""
-        last = result["losses"][-report_every:]
-        return {"steps": result["step"], "train_loss": float(np.mean(last)) if last else None,
-                "val_loss": None, **(self.val_loss() or {})}
+    def finish(self, result):
+        """The run's summary — steps, the mean training loss since the last report (or over the
+        last report's steps), the held-out loss now, in nats and bits per character and as a
+        perplexity — with the last step added to the history (and a sample to the page) when
+        it was not a report step."""
+        last_report = self.history["step"][-1] if self.history["step"] else None
+        if result["step"] == last_report:  # the report's own mean
+            train_loss = self.history["train_loss"][-1]
+        else:
+            recent = result["losses"][-(result["step"] - last_report):] if last_report else result["losses"]
+            train_loss = float(np.mean(recent)) if len(recent) else None
+        val = self.val_loss()
+        summary = {"steps": result["step"], "train_loss": train_loss, "val_loss": None, **(val or {})}
+        if result["losses"] and result["step"] != last_report:
+            for key, value in (("step", result["step"]), ("train_loss", summary["train_loss"]), ("val", val)):
+                self.history[key].append(value)
+            if self.page:
+                self.page.add_sample(result["step"], self.trainer)
+        for key in ("train_loss", "val_loss"):
+            if summary[key] is not None:
+                summary[key.replace("loss", "bits_per_char")] = bits(summary[key])
+                summary[key.replace("loss", "perplexity")] = perplexity(summary[key])
+        return summary
 
 
 class Saver:

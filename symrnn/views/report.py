@@ -7,32 +7,16 @@ network), the samples as they improved, and the step viewer (``symrnn.views.view
 model beside its untrained self.
 """
 import html
-import itertools
+import math
 import os
-import time
 
 from symrnn.backends.compile import QUICK_MODE
-from symrnn.errors import ConfigError
+from symrnn.errors import ConfigError, TrainingDiverged
 from symrnn.training.generate import sample_text
 from symrnn.views import inside
 from symrnn.views import viewer as viz
 
-SAMPLE_LENGTH, SAMPLE_TEMPERATURE = 200, 0.7
-
-
-def new_run_directory(root=None):
-    """A new folder ``runs/<UTC date-time>/`` (``$SYMRNN_RUNS`` instead of ``runs``) for a run's page,
-    made now; runs started in the same second get ``<date-time>-2``, ``-3``, …"""
-    root = root or os.environ.get("SYMRNN_RUNS", "runs")
-    stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
-    os.makedirs(root, exist_ok=True)
-    for n in itertools.count(1):
-        path = os.path.join(root, stamp if n == 1 else f"{stamp}-{n}")
-        try:
-            os.mkdir(path)  # atomic: of two runs, one makes it, the other tries the next name
-            return path
-        except FileExistsError:
-            continue
+SAMPLE_LENGTH, SAMPLE_TEMPERATURE = 200, 0.5
 
 
 class TrainingReport:
@@ -47,23 +31,24 @@ class TrainingReport:
         self.path = os.path.join(directory, "report.html")
         self.vocab, self.prime, self.seed = vocab, prime, seed
         self.samples = []                      # (step, text)
+        self.facts = []                        # (what, value) of the run, shown first
 
     def add_sample(self, step, trainer):
         """Generate ``SAMPLE_LENGTH`` characters after the prime with the model as it is now."""
-        text = sample_text(trainer.predict, self.vocab, self.prime, SAMPLE_LENGTH, SAMPLE_TEMPERATURE, self.seed)
+        try:
+            text = sample_text(trainer.predict, self.vocab, self.prime, SAMPLE_LENGTH, SAMPLE_TEMPERATURE, self.seed)
+        except TrainingDiverged as err:
+            text = f" (no sample: {err})"
         self.samples.append((step, text))
         return text
 
-    def paragraph(self, trainer, length=400):
-        """A paragraph of generated text, prime included, to end a run with."""
-        text = sample_text(trainer.predict, self.vocab, self.prime, length, SAMPLE_TEMPERATURE, self.seed)
-        return f"generated (temperature {SAMPLE_TEMPERATURE}):\n{self.prime}{text}"
-
     def write(self, trainer, history, probe):
-        """Write the page; ``history``: {"step", "train_loss", "val"} as ``symrnn train`` keeps it;
-        ``probe``: the text the step viewer reads. Returns the page's path."""
+        """Write the page; ``history``: {"step", "train_loss", "val"} as ``symrnn train`` keeps it,
+        its last entry the run's last step; ``probe``: the text the step viewer reads. Returns the
+        page's path."""
         model = trainer.model
-        blocks = [_block("loss", _curves_svg(history)), _block("samples", self._samples_table())]
+        blocks = [_block("the run", self._facts_list()), _block("loss", _curves_svg(history)),
+                  _block("samples", self._samples_table())]
         sections = []
         try:
             untrained = model.untrained()
@@ -77,9 +62,13 @@ class TrainingReport:
             blocks.append(_block("step viewer", f"<p>{html.escape(str(err))}.</p>"))
         return viz.write_page(self.path, "symrnn: training report", sections, "\n".join(blocks))
 
+    def _facts_list(self):
+        rows = "".join(f"<dt>{html.escape(what)}</dt><dd>{html.escape(value)}</dd>" for what, value in self.facts)
+        return f'<dl class="facts">{rows}</dl>'
+
     def _samples_table(self):
         if not self.samples:
-            return "<p>No report step was reached: run more steps than --report-every.</p>"
+            return "<p>No sample: the run trained no step.</p>"
         rows = "".join(f"<tr><td>step {step:,}</td><td><pre>{html.escape(self.prime + text)}</pre></td></tr>"
                        for step, text in self.samples)
         return (f"<p>{SAMPLE_LENGTH} characters after the prime, temperature {SAMPLE_TEMPERATURE}, "
@@ -100,11 +89,11 @@ def _curves_svg(history, width=760, height=300):
         series.append(("held out", "#d9662a", held_out))
     points = [p for _, _, line in series for p in line]
     if not points:
-        return "<p>No report step was reached: run more steps than --report-every.</p>"
+        return "<p>No loss to draw: the run trained no step.</p>"
     left, right, top, bottom = 56, 16, 14, 40
-    x_max = max(s for s, _ in points)
-    y_lo, y_hi = min(v for _, v in points), max(v for _, v in points)
-    y_lo, y_hi = (y_lo - 0.05, y_hi + 0.05) if y_hi - y_lo < 0.1 else (y_lo, y_hi)
+    x_ticks = nice_ticks(0, max(s for s, _ in points))
+    y_ticks = nice_ticks(min(v for _, v in points), max(v for _, v in points))
+    x_max, (y_lo, y_hi) = x_ticks[-1], (y_ticks[0], y_ticks[-1])
 
     def x(step):
         return left + (width - left - right) * (step / x_max if x_max else 0.5)
@@ -116,13 +105,11 @@ def _curves_svg(history, width=760, height=300):
              f'aria-label="loss curves">',
              f'<rect x="{left}" y="{top}" width="{width - left - right}" height="{height - top - bottom}" '
              f'fill="#fff" stroke="#ccd"/>']
-    for k in range(5):
-        value = y_lo + (y_hi - y_lo) * k / 4
+    for value in y_ticks:
         parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y(value):.1f}" y2="{y(value):.1f}" stroke="#eef"/>'
-                     f'<text x="{left - 6}" y="{y(value) + 4:.1f}" text-anchor="end">{value:.2f}</text>')
-    for k in range(5):
-        step = x_max * k / 4
-        parts.append(f'<text x="{x(step):.1f}" y="{height - bottom + 16}" text-anchor="middle">{step:,.0f}</text>')
+                     f'<text x="{left - 6}" y="{y(value) + 4:.1f}" text-anchor="end">{value:g}</text>')
+    for step in x_ticks:
+        parts.append(f'<text x="{x(step):.1f}" y="{height - bottom + 16}" text-anchor="middle">{step:,g}</text>')
     parts.append(f'<text x="{(left + width - right) / 2}" y="{height - 6}" text-anchor="middle">step</text>'
                  f'<text x="14" y="{(top + height - bottom) / 2}" text-anchor="middle" '
                  f'transform="rotate(-90 14 {(top + height - bottom) / 2})">nats / character</text>')
@@ -136,3 +123,14 @@ def _curves_svg(history, width=760, height=300):
                      f'{html.escape(label)}</text>')
     parts.append("</svg>")
     return f'<div class="curves">{"".join(parts)}</div>'
+
+
+def nice_ticks(low, high, count=5):
+    """About ``count`` round tick values (1, 2 or 5 × 10^k apart) covering [low, high]."""
+    if high <= low:
+        low, high = low - 0.5, high + 0.5
+    raw = (high - low) / (count - 1)
+    scale = 10 ** math.floor(math.log10(raw))
+    step = next(m * scale for m in (1, 2, 5, 10) if m * scale >= raw)
+    first, last = math.floor(low / step), math.ceil(high / step)
+    return [round(k * step, 10) for k in range(first, last + 1)]

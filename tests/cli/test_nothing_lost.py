@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from symrnn.cli import main
-from symrnn.views.report import new_run_directory
+from symrnn.training.runs import new_run_directory
 
 QUIET = ["--no-report", "--no-progress"]
 ADAM_RUN = ["--hidden", "8", "--embedding", "5", "--optimizer", "adam", "--lr", "0.005", "--batch-size", "4",

@@ -21,6 +21,7 @@ from symrnn.training.trained import load_trained
 from symrnn.training.trainer import Trainer
 from symrnn.views import inside, toy
 from symrnn.views import viewer as viz
+from symrnn.views.report import SAMPLE_TEMPERATURE
 
 MODE = "FAST_COMPILE"
 
@@ -174,33 +175,62 @@ def test_bad_checkpoints_get_one_line(tmp_path, capsys):
     assert not list(tmp_path.glob("*.html"))
 
 
-def test_report_page_of_a_training_run(browser, tmp_path, capsys):
+@pytest.mark.parametrize("steps, reported", [
+    (30, ["step 10", "step 20", "step 30"]),     # ends on a report step
+    (25, ["step 10", "step 20", "step 25"]),     # ends between report steps: its last step is shown too
+    (6, ["step 6"]),                             # shorter than one report step: its final numbers
+])
+def test_report_page_of_a_training_run(browser, tmp_path, capsys, steps, reported):
     corpus = tmp_path / "corpus.txt"
     corpus.write_text(TEXT)
     report_dir = tmp_path / "run"
-    assert main(["train", "--text", str(corpus), "--hidden", "8", "--embedding", "5", "--steps", "30",
-                 "--optimizer", "adam", "--lr", "0.01", "--batch-size", "4", "--report-every", "10",
-                 "--report", str(report_dir), "--no-progress", "--json"]) == 0
+    assert main(["train", "--text", str(corpus), "--hidden", "8", "--activation", "tanh", "--steps", str(steps),
+                 "--optimizer", "adam",
+                 "--lr", "0.01", "--batch-size", "4", "--report-every", "10", "--report", str(report_dir),
+                 "--no-progress", "--json"]) == 0
     captured = capsys.readouterr()
     path, err = str(report_dir / "report.html"), captured.err.splitlines()
-    assert f"report: {path}" in err and "generated (temperature 0.7):" in err
-    json.loads(captured.out)                                        # with --json, stdout is the JSON alone
+    assert f"report: {path}" in err and f"generated (temperature {SAMPLE_TEMPERATURE}):" in err
+    assert json.loads(captured.out)["steps"] == steps                 # with --json, stdout is the JSON alone
     self_contained(path)
     open_page(browser, path)
-    curves = browser.find_elements("css selector", '[data-name="loss"] svg polyline')
-    assert len(curves) == 2                                          # train and held out
+    blocks = browser.find_elements("css selector", ".report-block")
+    assert blocks[0].get_attribute("data-name") == "the run"         # the page opens with the run
+    assert f"{steps:,} steps of 4 × 8 characters" in blocks[0].text and "bits/char" in blocks[0].text
+    for polyline in browser.find_elements("css selector", '[data-name="loss"] svg polyline'):  # train, held out
+        assert len(polyline.get_attribute("points").split()) == len(reported)
+    ticks = [t.text for t in browser.find_elements("css selector", '[data-name="loss"] svg text')]
+    assert all(re.fullmatch(r"[\d,]+(\.\d\d?)?", t) for t in ticks if t[:1].isdigit()), ticks  # round values
     samples = browser.find_elements("css selector", '[data-name="samples"] tr')
-    assert [row.text.split("\n")[0] for row in samples] == ["step 10", "step 20", "step 30"]
-    assert len(browser.find_elements("css selector", ".panel")) == 2   # the viewer: untrained, trained
+    assert [row.text.split("\n")[0] for row in samples] == reported
+    assert [p.text for p in browser.find_elements("css selector", ".panel h3")][-1].endswith(f"({steps} steps)")
+    assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def test_no_report_writes_no_page(tmp_path, capsys, monkeypatch):
+def test_a_report_for_a_model_the_viewer_cannot_show_has_no_viewer_controls(browser, tmp_path, capsys):
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text(TEXT)
+    assert main(["train", "--text", str(corpus), "--hidden", "6", "--cell", "lstm", "--steps", "4",
+                 "--report", str(tmp_path / "run"), "--no-progress"]) == 0
+    capsys.readouterr()
+    open_page(browser, str(tmp_path / "run" / "report.html"))
+    assert not browser.find_element("css selector", "#stepper").is_displayed()
+    assert "SimpleRNN" in browser.find_element("css selector", '[data-name="step viewer"]').text
+
+
+def test_every_run_keeps_its_model_and_no_report_drops_the_page_only(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("SYMRNN_RUNS", str(tmp_path / "runs"))
     corpus = tmp_path / "corpus.txt"
     corpus.write_text(TEXT)
     argv = ["train", "--text", str(corpus), "--hidden", "4", "--steps", "3", "--report-every", "2", "--no-progress"]
     assert main([*argv, "--no-report"]) == 0
-    assert not (tmp_path / "runs").exists() and "report:" not in capsys.readouterr().out
+    out = capsys.readouterr().out
+    (quiet,) = (tmp_path / "runs").iterdir()
+    assert sorted(p.name for p in quiet.iterdir()) == ["model.npz", "run.json"] and "report:" not in out
+    assert "generated (temperature" in out and f"sample it: symrnn sample --checkpoint {quiet}/model.npz" in out
     assert main(argv) == 0                                           # by default: runs/<date-time>/report.html
     pages = list((tmp_path / "runs").glob("*/report.html"))
     assert len(pages) == 1 and f"report: {pages[0]}" in capsys.readouterr().out
+    assert json.loads((pages[0].parent / "run.json").read_text())["steps"] == 3
+    assert main(["sample", "--length", "5", "--no-progress"]) == 0  # the latest run's model
+    assert f"sampling {pages[0].parent}/model.npz" in capsys.readouterr().err

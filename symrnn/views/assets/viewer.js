@@ -327,6 +327,11 @@
     viewer.appendChild(row);
     for (const spec of sec.panels) panels.push(new Panel(row, spec, panels.length));
   }
+  if (!panels.length) {  // nothing to step through (a model the viewer cannot show): no controls either
+    document.getElementById("stepper").hidden = true;
+    document.body.setAttribute("data-ready", "1");
+    return;
+  }
   const length = Math.max(...panels.map((p) => p.steps.length));
   let t = 0, timer = null;
   const clock = document.getElementById("time"), play = document.getElementById("play");
