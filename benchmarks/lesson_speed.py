@@ -1,6 +1,7 @@
 """Training speed of the lesson's Theano RNN: symrnn against a raw PyTensor script, same run.
 
-    python benchmarks/lesson_speed.py --text nietzsche.txt [--mode NUMBA] [--windows 3000] [--repeats 3]
+    python benchmarks/lesson_speed.py --text ~/.cache/symrnn/texts/nietzsche.txt \
+        [--mode NUMBA] [--windows 3000] [--repeats 3]
 
 The peer is ``raw_pytensor_lesson.py`` beside this file. Both sides train B=1, T=8, H=256,
 one-hot, SGD lr 0.01 on the same text with the same PyTensor mode, in separate processes,

@@ -1,6 +1,6 @@
 """The lesson's Keras-era recipes on Nietzsche, each run through ``symrnn train``, against their targets.
 
-    python benchmarks/lesson_targets.py --text nietzsche.txt [--only lstm]
+    python benchmarks/lesson_targets.py --text nietzsche [--only lstm]
 
 Runs the recipes below (10 % held-out tail), prints each one's held-out loss and training minutes
 beside the lesson's figure and a PyTorch CPU run of the same recipe, and one JSON line at the end.

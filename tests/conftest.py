@@ -6,7 +6,10 @@ cache, where a first Numba compile of a scan costs tens of seconds. One test (te
 pages in a temporary directory, not in the repository's runs/.
 """
 import os
+import subprocess
+import sys
 import tempfile
+import textwrap
 
 import pytest
 from small_corpus import TEXT
@@ -21,3 +24,26 @@ def corpus(tmp_path):
     path = tmp_path / "corpus.txt"
     path.write_text(TEXT)
     return str(path)
+
+
+@pytest.fixture
+def lock_holder():
+    """``hold(path)``: a process that holds the checkpoint lock of ``path`` (until the test ends)."""
+    holders = []
+
+    def hold(path):
+        holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+            import time
+            from symrnn import checkpoint
+            with checkpoint.locked({str(path)!r}):
+                print("locked", flush=True)
+                time.sleep(60)
+            """)], stdout=subprocess.PIPE, text=True)
+        holders.append(holder)
+        assert holder.stdout.readline().strip() == "locked"
+        return holder
+
+    yield hold
+    for holder in holders:
+        holder.kill()
+        holder.wait()

@@ -1,9 +1,6 @@
 import json
 import os
 import pickle
-import subprocess
-import sys
-import textwrap
 
 import numpy as np
 import pytensor
@@ -312,25 +309,17 @@ def test_numbers_that_are_not_finite_are_refused_at_load(tmp_path):
         load_checkpoint(tmp_path / "diverged.npz")
 
 
-def test_a_second_writer_of_one_path_is_refused_with_the_holders_pid(tmp_path):
+def test_a_second_writer_of_one_path_is_refused_with_the_holders_pid(tmp_path, lock_holder):
     path = tmp_path / "run.npz"
-    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
-        import sys, time
-        from symrnn import checkpoint
-        with checkpoint.locked({str(path)!r}):
-            print("locked", flush=True)
-            time.sleep(60)
-        """)], stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout.readline().strip() == "locked"
-        with pytest.raises(CheckpointError, match=f"is being written by another symrnn run \\(pid {holder.pid}\\)"):
-            with checkpoint.locked(path):
-                pass
-    finally:
-        holder.kill()
-        holder.wait()
+    holder = lock_holder(path)
+    with pytest.raises(CheckpointError, match=f"is being written by another symrnn run \\(pid {holder.pid}\\)"):
+        with checkpoint.locked(path):
+            pass
+    holder.kill()
+    holder.wait()
     with checkpoint.locked(path):  # a holder that died released the lock
         pass
+    assert not list(tmp_path.glob(".*.lock"))  # and the lock's file goes with the lock
 
 
 def test_the_lock_clears_what_an_interrupted_write_left(tmp_path):

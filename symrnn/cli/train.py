@@ -12,7 +12,7 @@ import sys
 import threading
 import time
 
-from symrnn import checkpoint, data
+from symrnn import checkpoint, data, downloads
 from symrnn.cli import run_settings
 from symrnn.cli.arguments import CELL_HELP, FRACTION, MODE_HELP, NON_NEGATIVE, POSITIVE, POSITIVE_INT, VECTOR_MATH_HELP
 from symrnn.errors import CheckpointError, ConfigError, DataError, TrainingDiverged
@@ -42,7 +42,9 @@ def _encoding(name):
 
 
 def _add_data_arguments(group):
-    group.add_argument("--text", metavar="PATH", help="training text (default: the embedded corpus)")
+    group.add_argument("--text", metavar="PATH|URL|nietzsche",
+                       help="training text: a file, an http(s) address, or 'nietzsche' (the lesson's corpus), both "
+                            "downloaded once into ~/.cache/symrnn/texts (default: the embedded corpus)")
     group.add_argument("--encoding", type=_encoding,
                        help="the text's encoding (default utf-8; latin-1 reads one character per byte, as the "
                             "lesson did; utf-16 reads either byte order by its mark)")
@@ -245,7 +247,8 @@ def _saved_run(args):
 def _corpus(args, saved):
     """The ``data.Corpus`` of ``--text`` (or the embedded corpus), laid out as the settings say; a
     resumed run's text must be the one it trained on."""
-    text = data.load_text(args.text, args.encoding) if args.text else data.default_corpus()
+    text = (data.load_text(downloads.local_path(args.text, progress=not args.no_progress), args.encoding)
+            if args.text else data.default_corpus())
     fingerprint = run_settings.text_fingerprint(text)
     if saved and saved[1].get("text_sha256", fingerprint) != fingerprint:
         raise CheckpointError(f"{args.checkpoint} was trained on another text than "
@@ -357,7 +360,7 @@ def _facts(args, corpus, trainer, summary, seconds):
                      f"vocabulary {len(corpus.vocab)}"),
             ("model", model_summary(trainer.model)),
             ("training", f"{summary['steps']:,} steps of {args.batch_size} × {args.seq_len} characters, "
-                         f"{args.optimizer} lr {summary['lr']:g}, {args.updates_per_call} update(s) a call, "
+                         f"{args.optimizer} lr {summary['lr']:g}, {args.updates_per_call} updates a call, "
                          f"backend {trainer.mode}"),
             ("held-out loss", held_out), ("training loss (last steps)", trained),
             ("time", f"{seconds:.1f} s, compiling {trainer.compile_seconds:.1f} s of it")]

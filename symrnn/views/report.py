@@ -90,7 +90,7 @@ def _curves_svg(history, width=760, height=300):
     points = [p for _, _, line in series for p in line]
     if not points:
         return "<p>No loss to draw: the run trained no step.</p>"
-    left, right, top, bottom = 56, 16, 14, 40
+    left, right, top, bottom = 56, 40, 14, 40  # room for the last step tick's label
     x_ticks = nice_ticks(0, max(s for s, _ in points))
     y_ticks = nice_ticks(min(v for _, v in points), max(v for _, v in points))
     x_max, (y_lo, y_hi) = x_ticks[-1], (y_ticks[0], y_ticks[-1])

@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import textwrap
 
 import numpy as np
 import pytest
@@ -88,23 +87,12 @@ def test_runs_started_in_the_same_second_get_their_own_folders(tmp_path):
     assert len(folders) == 3 and all(os.path.isdir(f) for f in folders)
 
 
-def test_a_second_run_on_one_checkpoint_is_refused_at_start(corpus, tmp_path, capsys):
+def test_a_second_run_on_one_checkpoint_is_refused_at_start(corpus, tmp_path, capsys, lock_holder):
     path = tmp_path / "run.npz"
-    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
-        import time
-        from symrnn import checkpoint
-        with checkpoint.locked({str(path)!r}):
-            print("locked", flush=True)
-            time.sleep(60)
-        """)], stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout.readline().strip() == "locked"
-        err = one_line_error(capsys, ["train", "--text", corpus, "--hidden", "4", "--steps", "3", "--checkpoint",
-                                      str(path), *QUIET])
-        assert f"is being written by another symrnn run (pid {holder.pid})" in err
-    finally:
-        holder.kill()
-        holder.wait()
+    holder = lock_holder(path)
+    err = one_line_error(capsys, ["train", "--text", corpus, "--hidden", "4", "--steps", "3", "--checkpoint",
+                                  str(path), *QUIET])
+    assert f"is being written by another symrnn run (pid {holder.pid})" in err
 
 
 def a_file(folder):
