@@ -124,11 +124,8 @@ def test_lesson6_theano_rnn(text_data):
     w_all = list(chain.from_iterable([W_h, W_x, W_y]))
 
     def step(x, h, W_h, b_h, W_x, b_x, W_y, b_y):
-        # Calculate the hidden activations
         h = nnet.relu(T.dot(x, W_x) + b_x + T.dot(h, W_h) + b_h)
-        # Calculate the output activations
         y = nnet.softmax(T.dot(h, W_y) + b_y)
-        # Return both (the 'Flatten()' is to work around a theano bug)
         return h, T.flatten(y, 1)
 
     fn, f_y = lesson_graph(step, w_all)
