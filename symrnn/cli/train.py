@@ -152,7 +152,7 @@ def _train(args):
 
     saved = _saved_run(args)
     settings = run_settings.resolve(args, saved and saved[1], args.checkpoint)
-    corpus = _corpus(args, saved)
+    corpus, fingerprint = _corpus(args, saved)
     trainer, start_step, states = _trainer(args, corpus, saved)
     steps = args.steps or math.ceil((args.epochs or 1) * corpus.batches.steps_per_epoch)
     args.report_every = args.report_every or run_settings.report_every(steps)
@@ -164,7 +164,7 @@ def _train(args):
     probe = _probe(args, corpus)
     monitor = Monitor(trainer, corpus.val, args.stateful, _report_page(args, corpus))
     started = time.perf_counter()
-    saver = Saver(trainer, args.checkpoint, _run_meta(corpus, settings))
+    saver = Saver(trainer, args.checkpoint, _run_meta(corpus, settings, fingerprint))
     with _interrupt_flag() as interrupted, _progress_bar(args, steps, start_step) as bar:
         result = fit(trainer, corpus.batches, steps=steps, start_step=start_step, states=states,
                      lr=step_decay(lr, args.lr_decay, corpus.batches.steps_per_epoch),
@@ -245,8 +245,8 @@ def _saved_run(args):
 
 
 def _corpus(args, saved):
-    """The ``data.Corpus`` of ``--text`` (or the embedded corpus), laid out as the settings say; a
-    resumed run's text must be the one it trained on."""
+    """The ``data.Corpus`` of ``--text`` (or the embedded corpus), laid out as the settings say, and
+    the text's fingerprint; a resumed run's text must be the one it trained on."""
     text = (data.load_text(downloads.local_path(args.text, progress=not args.no_progress), args.encoding)
             if args.text else data.default_corpus())
     fingerprint = run_settings.text_fingerprint(text)
@@ -258,7 +258,7 @@ def _corpus(args, saved):
                                seed=args.seed)
     if saved and saved[1]["vocab"] != corpus.vocab.chars:
         raise CheckpointError(f"{args.checkpoint} was trained on a text with another vocabulary")
-    return corpus
+    return corpus, fingerprint
 
 
 def _trainer(args, corpus, saved):
@@ -278,11 +278,10 @@ def _trainer(args, corpus, saved):
     return trainer, saved[1]["step"], trainer.restore(*saved)
 
 
-def _run_meta(corpus, settings):
+def _run_meta(corpus, settings, fingerprint):
     """What a checkpoint records of the run besides the model: the vocabulary, every setting
     (``run_settings``), and the text's fingerprint. The older keys stay for older readers."""
-    return {"vocab": corpus.vocab.chars, "settings": settings,
-            "text_sha256": run_settings.text_fingerprint(corpus.text),
+    return {"vocab": corpus.vocab.chars, "settings": settings, "text_sha256": fingerprint,
             **{key: settings[key] for key in ("optimizer", "lr", "clip", "seq_len", "batch_size", "stateful")}}
 
 
