@@ -17,7 +17,7 @@ import argparse
 import numpy as np
 import pytensor.tensor as pt
 
-from symrnn import data
+from symrnn import data, downloads
 from symrnn.gradient_check.check import gradcheck
 from symrnn.nn import init
 from symrnn.nn.cells import Cell
@@ -85,7 +85,7 @@ class MGUTwin(ReferenceCell):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--text", help="corpus (default: the embedded pydoc topics)")
+    parser.add_argument("--text", help="corpus: a file, an address or 'nietzsche' (default: the embedded pydoc topics)")
     parser.add_argument("--steps", type=int, default=300)
     parser.add_argument("--hidden", type=int, default=128)
     parser.add_argument("--seq-len", type=int, default=32)
@@ -97,7 +97,7 @@ def main(argv=None):
     print(gradcheck(MGU(3, 4), twin=MGUTwin(), mask=True))
 
     # 2. A character model around it (embedding → MGU, scanned → Dense), trained by symrnn's loop.
-    text = data.load_text(args.text) if args.text else data.default_corpus()
+    text = data.load_text(downloads.local_path(args.text)) if args.text else data.default_corpus()
     vocab = data.Vocabulary.from_text(text)
     x, y = data.lesson_windows(vocab.encode(text), args.seq_len)
     trainer = Trainer(CharRNN(len(vocab), args.hidden, cell=MGU, embedding=32), "adam", clip=5.0)

@@ -16,7 +16,7 @@ import numpy as np
 import pytensor
 import pytensor.tensor as pt
 
-from symrnn import data
+from symrnn import data, downloads
 from symrnn.backends.compile import CompiledFunction
 from symrnn.nn.cells import GRU, Stacked
 from symrnn.nn.layers import Dense, Dropout, OneHot, Recurrent, RecurrentDropout
@@ -27,7 +27,7 @@ from symrnn.training.generate import sample_text
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--text", help="corpus (default: the embedded pydoc topics)")
+    parser.add_argument("--text", help="corpus: a file, an address or 'nietzsche' (default: the embedded pydoc topics)")
     parser.add_argument("--steps", type=int, default=300)
     parser.add_argument("--hidden", type=int, default=128, help="INTERNALSIZE")
     parser.add_argument("--layers", type=int, default=3, help="NLAYERS")
@@ -37,7 +37,7 @@ def main():
     parser.add_argument("--lr", type=float, default=2e-3)
     args = parser.parse_args()
 
-    text = data.load_text(args.text) if args.text else data.default_corpus()
+    text = data.load_text(downloads.local_path(args.text)) if args.text else data.default_corpus()
     vocab = data.Vocabulary.from_text(text)
     inputs, targets = data.stateful_batches(vocab.encode(text), args.batch, args.seq_len)  # (n, T, B)
     V, H, rng = len(vocab), args.hidden, np.random.default_rng(0)

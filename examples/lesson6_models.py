@@ -1,6 +1,6 @@
 """Lesson 6's Keras character models on symrnn: the 3-char model, the 8-char model, returning sequences.
 
-    python examples/lesson6_models.py --text nietzsche.txt --steps 2000
+    python examples/lesson6_models.py --text nietzsche --steps 2000
 
 The lesson builds the 3-char model by hand — one embedding per character, a dense input layer and
 a dense hidden layer shared across steps — and then notices it is an RNN unrolled. Here it is the
@@ -14,7 +14,7 @@ import numpy as np
 import pytensor
 import pytensor.tensor as pt
 
-from symrnn import data
+from symrnn import data, downloads
 from symrnn.backends.compile import CompiledFunction
 from symrnn.nn.cells import SimpleRNN
 from symrnn.nn.layers import Dense, Embedding, Recurrent
@@ -48,14 +48,14 @@ def build(name, vocab_size, n_hidden, return_sequences, lr, rng):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--text", help="corpus (default: the embedded pydoc topics)")
+    parser.add_argument("--text", help="corpus: a file, an address or 'nietzsche' (default: the embedded pydoc topics)")
     parser.add_argument("--steps", type=int, default=1000, help="training batches per model")
     parser.add_argument("--hidden", type=int, default=256)
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--lr", type=float, default=1e-3)
     args = parser.parse_args()
 
-    text = data.load_text(args.text) if args.text else data.default_corpus()
+    text = data.load_text(downloads.local_path(args.text)) if args.text else data.default_corpus()
     vocab = data.Vocabulary.from_text(text)
     idx = vocab.encode(text)
     rng = np.random.default_rng(0)

@@ -1,6 +1,6 @@
 """Lesson 6, "Theano RNN", on symrnn: the lesson's pieces, one screen apart.
 
-    python examples/lesson6_theano_rnn.py --text ../shared/data/nietzsche.txt
+    python examples/lesson6_theano_rnn.py --text nietzsche
 
 Prints the mean error per character every 1,000 windows (the lesson's ``print('Error:...')``),
 then the lesson's check: actual characters next to the model's argmax predictions.
@@ -11,7 +11,7 @@ import numpy as np
 import pytensor
 import pytensor.tensor as pt
 
-from symrnn import data
+from symrnn import data, downloads
 from symrnn.backends.compile import CompiledFunction
 from symrnn.nn.losses import sparse_categorical_crossentropy
 from symrnn.nn.model import CharRNN
@@ -19,12 +19,12 @@ from symrnn.nn.recurrent import scan_cell
 from symrnn.optim.updates import sgd
 
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-parser.add_argument("--text", help="corpus (default: the embedded pydoc topics)")
+parser.add_argument("--text", help="corpus: a file, an address or 'nietzsche' (default: the embedded pydoc topics)")
 parser.add_argument("--windows", type=int, default=3000)
 parser.add_argument("--hidden", type=int, default=256)
 args = parser.parse_args()
 
-text = data.load_text(args.text) if args.text else data.default_corpus()
+text = data.load_text(downloads.local_path(args.text)) if args.text else data.default_corpus()
 vocab = data.Vocabulary.from_text(text)            # chars = sorted(set(text)); chars.insert(0, "\0")
 idx = vocab.encode(text)                           # idx = [char_indices[c] for c in text]
 cs, n_hidden, vocab_size = 8, args.hidden, len(vocab)

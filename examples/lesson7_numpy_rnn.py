@@ -20,7 +20,7 @@ import time
 
 import numpy as np
 
-from symrnn import data, reference
+from symrnn import data, downloads, reference
 
 LESSON = {"hidden": 256, "lr": 0.01, "seq_len": 8, "windows": 10000, "report_every": 1000}
 
@@ -72,7 +72,8 @@ def train(weights, inputs, targets, *, lr, windows, report_every, report=print):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--text", metavar="PATH", help="training text (default: the embedded corpus)")
+    parser.add_argument("--text", metavar="PATH",
+                        help="training text: a file, an address or 'nietzsche' (default: the embedded corpus)")
     parser.add_argument("--hidden", type=int, default=LESSON["hidden"])
     parser.add_argument("--lr", type=float, default=LESSON["lr"])
     parser.add_argument("--seq-len", type=int, default=LESSON["seq_len"])
@@ -81,7 +82,7 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
 
-    text = data.load_text(args.text) if args.text else data.default_corpus()
+    text = data.load_text(downloads.local_path(args.text)) if args.text else data.default_corpus()
     vocab = data.Vocabulary.from_text(text)
     inputs, targets = data.lesson_windows(vocab.encode(text), args.seq_len)
     print(f"{len(text):,} characters, vocabulary {len(vocab)}, {len(inputs):,} windows of {args.seq_len}")

@@ -1,6 +1,6 @@
 """Many-to-one, many-to-many and one-to-many: one GRU, three shapes of sequence problem.
 
-    python examples/sequence_shapes.py --text nietzsche.txt --steps 300
+    python examples/sequence_shapes.py --text nietzsche --steps 300
 
     many-to-one    read T characters, predict the next one      (T, B) → (B, H)    → (B, V)
     many-to-many   predict the next character after every one   (T, B) → (T, B, H) → (T, B, V)
@@ -15,7 +15,7 @@ import numpy as np
 import pytensor
 import pytensor.tensor as pt
 
-from symrnn import data
+from symrnn import data, downloads
 from symrnn.backends.compile import CompiledFunction
 from symrnn.nn.cells import GRU
 from symrnn.nn.layers import Dense, Embedding, Recurrent
@@ -50,7 +50,7 @@ def build(shape, vocab_size, n_hidden, seq_len, lr, rng):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--text", help="corpus (default: the embedded pydoc topics)")
+    parser.add_argument("--text", help="corpus: a file, an address or 'nietzsche' (default: the embedded pydoc topics)")
     parser.add_argument("--steps", type=int, default=300, help="training batches per model")
     parser.add_argument("--hidden", type=int, default=128)
     parser.add_argument("--seq-len", type=int, default=16)
@@ -58,7 +58,7 @@ def main():
     parser.add_argument("--lr", type=float, default=3e-3)
     args = parser.parse_args()
 
-    text = data.load_text(args.text) if args.text else data.default_corpus()
+    text = data.load_text(downloads.local_path(args.text)) if args.text else data.default_corpus()
     vocab = data.Vocabulary.from_text(text)
     x, y = data.lesson_windows(vocab.encode(text), args.seq_len)       # (n, T) each
     rng = np.random.default_rng(0)

@@ -256,7 +256,7 @@ def export_and_save(key, fn, inputs, args, shared, single_output=False):
         if not isinstance(variable, SharedVariable):
             i = inputs.index(variable)
             arguments.append(["input", i])
-            values.append(args[i])
+            values.append(variable.type.filter(args[i]))  # as the PyTensor function would take it
         else:
             kind = "generator" if isinstance(variable.type, RandomType) else "shared"
             arguments.append([kind, position[id(variable)]])

@@ -273,3 +273,16 @@ def test_a_folder_of_another_user_is_neither_read_nor_written(cache_in, compiles
     train({}, windows)
     assert compiles[0] == 4
     assert {path: path.read_bytes() for path in cache_in.glob("*.json")} == saved
+
+
+def test_an_input_is_exported_as_its_type_takes_it_whatever_array_came_first(cache_in):
+    """A uint8 array given to an int32 input (as a vocabulary's narrow indices are) is converted, as
+    PyTensor's function converts it: the exported function takes int32 from then on."""
+    from symrnn.backends.compile import CompiledFunction
+
+    x = pt.imatrix("x")
+    first = CompiledFunction([x], (x * 2).sum(), name="double", mode="JAX", show_progress=False)
+    assert first(np.ones((2, 3), np.uint8)) == 12
+    assert first(np.ones((2, 3), np.int32)) == 12
+    loaded = CompiledFunction([x], (x * 2).sum(), name="double", mode="JAX", show_progress=False)
+    assert loaded(np.ones((2, 3), np.int32)) == 12 and loaded(np.ones((2, 3), np.uint8)) == 12
