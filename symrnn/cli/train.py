@@ -20,9 +20,10 @@ from symrnn.registry import CELLS, OPTIMIZERS
 
 PARSER = {"help": "train a character model and show its predictions",
           "description": "Train a character model on a text (by default CPython's embedded documentation "
-                         "topics), report the loss in nats/char, and show next-character predictions. "
-                         "The defaults are the lesson's Theano RNN: one-hot input, 256 relu units, "
-                         "identity W_h, windows of 8, one window per SGD update at lr 0.01."}
+                         "topics), report the loss in nats and bits per character, show next-character "
+                         "predictions and a generated paragraph, and keep the run in runs/<date-time>/. The "
+                         "defaults are the lesson's Theano RNN: one-hot input, 256 relu units, identity W_h, "
+                         "windows of 8, one window per SGD update at lr 0.01, one pass over the text."}
 
 
 def add_arguments(parser):
@@ -109,7 +110,7 @@ def _add_training_arguments(group):
 def _add_output_arguments(parser):
     store = parser.add_argument_group("checkpoints")
     store.add_argument("--checkpoint", metavar="PATH", help="save the run here (npz + JSON, atomic) "
-                       "every --report-every steps and at the end")
+                       "every --report-every steps and at the end (default: model.npz in the run's folder)")
     store.add_argument("--resume", action="store_true",
                        help="continue the run saved at --checkpoint; --steps/--epochs count the total")
     out = parser.add_argument_group("output")
@@ -117,9 +118,10 @@ def _add_output_arguments(parser):
                      help="show next-character predictions for TEXT (default: held-out text)")
     out.add_argument("--plot", metavar="PNG", help="plot the loss curves (needs matplotlib: "
                      "pip install 'symrnn[plot]')")
-    out.add_argument("--report", metavar="DIR", help="write the report page (loss curves, samples at "
-                     "each report step, the step viewer) to DIR/report.html (default runs/<date-time>/)")
-    out.add_argument("--no-report", action="store_true", help="no report page")
+    out.add_argument("--report", metavar="DIR", help="the run's folder (default: a new runs/<date-time>/): the "
+                     "report page (the run, loss curves, samples, the step viewer) as DIR/report.html, the "
+                     "model as DIR/model.npz unless --checkpoint names another place, and DIR/run.json")
+    out.add_argument("--no-report", action="store_true", help="no report page (the model and run.json are kept)")
     out.add_argument("--json", action="store_true",
                      help="print one JSON document on stdout: steps, train_loss, val_loss, chars_per_sec, ... "
                           "(everything else goes to stderr)")
