@@ -2,17 +2,16 @@
 
 ``--text nietzsche`` names the lesson's corpus (Keras' datasets published it at the address in
 ``KNOWN``, with the size and SHA-256 given there); ``--text https://…`` any text. A download goes
-to ``$SYMRNN_CACHE/texts`` (default ``~/.cache/symrnn/texts``) through a temporary file, so an
-interrupted one leaves nothing behind, and a known text is kept only when its checksum matches.
+to ``$SYMRNN_CACHE/texts`` (default ``~/.cache/symrnn/texts``) through symrnn's atomic writer, so
+an interrupted one leaves nothing behind, and a known text is kept only when its checksum matches.
 """
-import contextlib
 import hashlib
 import os
-import tempfile
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 
+from symrnn.checkpoint import write_atomically
 from symrnn.errors import DataError
 
 TIMEOUT_SECONDS = 30
@@ -81,26 +80,23 @@ def fetch(url, name, *, sha256=None, size=None, progress=True):
 
 
 def _download(url, path, progress):
-    """Copy ``url`` to ``path`` through a temporary file beside it, with a progress bar; an
-    incomplete transfer (fewer bytes than the server announced) raises ``OSError``."""
+    """Copy ``url`` to ``path`` through ``checkpoint.write_atomically``, with a progress bar; an
+    incomplete transfer (fewer bytes than the server announced) raises ``OSError`` and leaves nothing."""
     from tqdm.auto import tqdm
 
     with urllib.request.urlopen(url, timeout=TIMEOUT_SECONDS) as response:
         total = int(response.headers.get("Content-Length") or 0) or None
-        fd, tmp_path = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".download-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as file, tqdm(total=total, unit="B", unit_scale=True, leave=False,
-                                                    desc=os.path.basename(path), disable=not progress) as bar:
+
+        def write(file):
+            with tqdm(total=total, unit="B", unit_scale=True, leave=False, desc=os.path.basename(path),
+                      disable=not progress) as bar:
                 while chunk := response.read(1 << 16):
                     file.write(chunk)
                     bar.update(len(chunk))
-                received = file.tell()
-            if total is not None and received != total:
-                raise OSError(f"the transfer ended after {received:,} of {total:,} bytes")
-            os.replace(tmp_path, path)
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp_path)
+            if total is not None and file.tell() != total:
+                raise OSError(f"the transfer ended after {file.tell():,} of {total:,} bytes")
+
+        write_atomically(path, write)
 
 
 def _sha256(path):

@@ -163,8 +163,8 @@ def _train(args):
     if start_step >= steps:
         print(f"symrnn: the run saved at {args.checkpoint} has done {start_step} steps already (of {steps} asked "
               f"for): nothing left to train; ask for more with --steps or --epochs", file=sys.stderr)
-    probe = _probe(args, corpus)
-    monitor = Monitor(trainer, corpus.val, args.stateful, _report_page(args, corpus))
+    probe, prime = _probe(args, corpus), default_prime(corpus.vocab)
+    monitor = Monitor(trainer, corpus.val, args.stateful, _report_page(args, corpus, prime))
     started = time.perf_counter()
     saver = Saver(trainer, args.checkpoint, _run_meta(corpus, settings, fingerprint))
     with _interrupt_flag() as interrupted, _progress_bar(args, steps, start_step) as bar:
@@ -179,7 +179,6 @@ def _train(args):
         return None, 130
     summary = {**monitor.finish(result), **_settings(args, corpus, trainer, lr, result)}
     _show_predictions(trainer, corpus, probe, summary)
-    prime = default_prime(corpus.vocab)
     _show_paragraph(trainer, corpus.vocab, prime, args.seed)
     _show_next_steps(args, prime)
     if monitor.page:
@@ -192,11 +191,7 @@ def _check_outputs(args):
     """Before anything is trained: the checkpoint's and the report's folders can be written, and
     ``--plot`` has matplotlib."""
     if args.checkpoint:
-        folder = os.path.dirname(os.path.abspath(args.checkpoint))
-        if not os.path.isdir(folder):
-            raise ConfigError(f"cannot save checkpoints to {args.checkpoint}: the folder {folder} does not exist")
-        if not os.access(folder, os.W_OK | os.X_OK):
-            raise ConfigError(f"cannot save checkpoints to {args.checkpoint}: the folder {folder} cannot be written")
+        _writable(os.path.dirname(os.path.abspath(args.checkpoint)), f"cannot save checkpoints to {args.checkpoint}")
     if args.resume and not args.checkpoint:
         raise ConfigError("--resume needs --checkpoint PATH: the run to continue")
     if args.report and os.path.exists(args.report) and not os.path.isdir(args.report):
@@ -239,10 +234,10 @@ def _saved_run(args):
         print(f"symrnn: no checkpoint at {args.checkpoint} yet: starting the run", file=sys.stderr)
         return None
     arrays, meta = checkpoint.load_checkpoint(args.checkpoint)
-    trusted_config(meta, args.checkpoint, args.cell)
-    if not isinstance(meta.get("step"), int) or "vocab" not in meta:
-        raise CheckpointError(f"{args.checkpoint} holds a model but not a symrnn train run (no step or vocabulary: "
-                              f"saved from Python?); --resume continues runs that symrnn train saved")
+    trusted_config(meta, args.checkpoint, args.cell)  # also: a vocabulary and a model's settings
+    if not isinstance(meta.get("step"), int):
+        raise CheckpointError(f"{args.checkpoint} holds a model but not a symrnn train run (no step: saved from "
+                              f"Python?); --resume continues runs that symrnn train saved")
     return arrays, meta
 
 
@@ -314,19 +309,25 @@ def _run_folder(args):
     except OSError as err:
         where = args.report or "under runs/"
         raise ConfigError(f"cannot make the run's folder {where}: {err.strerror or err}") from None
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise ConfigError(f"the run's folder {folder} cannot be written")
+    _writable(folder, "cannot keep the run")
     return folder
 
 
-def _report_page(args, corpus):
-    """The run's ``views.report.TrainingReport``, or None with ``--no-report``."""
-    from symrnn.training.generate import default_prime
+def _writable(folder, what):
+    """``ConfigError`` (``what``: the folder …) unless ``folder`` exists and can be written."""
+    if not os.path.isdir(folder):
+        raise ConfigError(f"{what}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ConfigError(f"{what}: the folder {folder} cannot be written")
+
+
+def _report_page(args, corpus, prime):
+    """The run's ``views.report.TrainingReport`` (its samples start from ``prime``), or None with ``--no-report``."""
     from symrnn.views.report import TrainingReport
 
     if args.no_report:
         return None
-    return TrainingReport(args.report, corpus.vocab, default_prime(corpus.vocab), args.seed)
+    return TrainingReport(args.report, corpus.vocab, prime, args.seed)
 
 
 def _show_paragraph(trainer, vocab, prime, seed):

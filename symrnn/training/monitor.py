@@ -62,14 +62,13 @@ class Monitor:
 
 
 class Saver:
-    """Writes the run to ``path`` (if any): weights, optimiser state, carried states, ``meta`` and the step."""
+    """Writes the run to ``path``: weights, optimiser state, carried states, ``meta`` and the step."""
 
     def __init__(self, trainer, path, meta):
         self.trainer, self.path, self.meta = trainer, path, meta
 
     def save(self, step, states):
-        if self.path:
-            self.trainer.save(self.path, {**self.meta, "step": step}, states)
+        self.trainer.save(self.path, {**self.meta, "step": step}, states)
 
     def every(self, n_steps):
         """An ``after_step`` hook saving every ``n_steps`` steps."""
