@@ -74,15 +74,17 @@ class ShapeSpecialised:
     """A ``pytensor.function`` for JAX, compiled once per shape of its arguments.
 
     build: ``arrays -> (inputs, outputs, updates)``, the graph for arguments of the shapes of
-    ``arrays`` (e.g. ``functools.partial(static_graph, inputs, outputs, updates)``).
+    ``arrays`` (e.g. ``functools.partial(static_graph, inputs, outputs, updates)``); ``function_options``
+    go to ``pytensor.function``.
     Called like the function itself, it returns NumPy arrays; ``compile_seconds`` adds up every
     compile and first call.
     """
 
-    def __init__(self, build, *, name, mode, show_progress):
+    def __init__(self, build, *, name, mode, show_progress, **function_options):
         keep_compiled_code()
         use_64_bits_as_pytensor_does()
         self.build, self.name, self.mode, self.show_progress = build, name, mode, show_progress
+        self.function_options = function_options  # more arguments of pytensor.function (on_unused_input)
         self.compiled = {}
         self.compile_seconds = 0.0
 
@@ -117,7 +119,8 @@ class ShapeSpecialised:
             except Exception:  # noqa: BLE001 - an entry that loads but does not run: compile anew, replace it
                 del self.compiled[shapes]
         use_output_dtypes_in_reductions()  # imports PyTensor's JAX dispatch, which a loaded function needs not
-        fn = pytensor.function(inputs, outputs, updates=updates, mode=self.mode, name=self.name)
+        fn = pytensor.function(inputs, outputs, updates=updates, mode=self.mode, name=self.name,
+                               **self.function_options)
         give_back_freed_memory()  # the rewrites' garbage, before XLA compiles
         exported = key and function_cache.export_and_save(key, fn, inputs, args, shared, single_output)
         self.compiled[shapes] = (exported, []) if exported else (fn, _generator_copies(fn))
@@ -171,6 +174,8 @@ def _quiet_compile():
       run-time broadcast checks; XLA checks every shape when it compiles.
     - PyTensor warns that JAX uses a copy of each ``shared`` random generator: ``next_jax_key``
       keys that copy from the shared generator at every call.
+    - JAX warns where a float32 graph accumulates in float64 (a softmax's gradient) without
+      ``jax_enable_x64``: it computes in float32, as the graph's outputs are.
 
     It also builds the graph without PyTensor's creation tracebacks (``traceback__limit=0``): by
     default every variable records the 8 stack frames that made it, a quarter of the time it takes
@@ -184,6 +189,7 @@ def _quiet_compile():
               warnings.catch_warnings()):
             warnings.filterwarnings("ignore", message="Skipping Assert")
             warnings.filterwarnings("ignore", message="The RandomType SharedVariables")
+            warnings.filterwarnings("ignore", message="Explicitly requested dtype float64")
             yield
     finally:
         logger.setLevel(level)

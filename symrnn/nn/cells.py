@@ -34,9 +34,18 @@ from symrnn.errors import CellError, ConfigError
 from symrnn.nn import init
 from symrnn.validate import positive_int
 
+
+def hard_sigmoid(z):
+    """Keras 1's piecewise-linear sigmoid, ``clip(0.2·z + 0.5, 0, 1)``, in z's dtype."""
+    return pt.clip(z * np.asarray(0.2, z.dtype) + np.asarray(0.5, z.dtype), 0, 1).astype(z.dtype)
+
+
 ACTIVATIONS = {
     "relu": lambda z: pt.maximum(z, 0),
     "tanh": pt.tanh,
+    "sigmoid": pt.sigmoid,
+    "hard_sigmoid": hard_sigmoid,
+    "linear": lambda z: z,
 }
 
 
@@ -48,7 +57,7 @@ def hidden_parameters_error(who, hidden):
 
 
 def get_activation(name):
-    """The elementwise function called ``name`` ("relu" or "tanh")."""
+    """The elementwise function called ``name`` (a key of ``ACTIVATIONS``)."""
     try:
         return ACTIVATIONS[name]
     except KeyError:

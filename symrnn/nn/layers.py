@@ -25,6 +25,7 @@ import pytensor.tensor as pt
 from pytensor.tensor.random.op import RandomVariable
 
 from symrnn.dtypes import as_dtype, checked_updates
+from symrnn.errors import ConfigError
 from symrnn.nn import init
 from symrnn.nn.recurrent import learned_initial_states, scan_cell
 from symrnn.validate import fraction, positive_int
@@ -220,3 +221,39 @@ class Recurrent:
         if not self.return_sequences:
             outputs = final_states[self.cell.output_index()]
         return outputs, final_states, updates
+
+
+MERGE_MODES = {
+    "concat": lambda a, b: pt.concatenate([a, b], axis=-1),
+    "sum": lambda a, b: a + b,
+    "mul": lambda a, b: a * b,
+    "ave": lambda a, b: (a + b) / np.asarray(2, a.dtype),
+}
+
+
+class Bidirectional:
+    """Two recurrent layers over the same sequence, one reading it forwards and one backwards, their
+    outputs merged (Schuster & Paliwal 1997; Keras' ``Bidirectional``).
+
+    forward, backward: ``Recurrent`` layers of the same ``return_sequences``; the backward one is
+    set to ``go_backwards`` (its outputs still come in input order, so step t of the merged
+    sequence sees the whole sequence). merge_mode: ``"concat"`` (width 2H), ``"sum"``, ``"mul"``
+    or ``"ave"``. With a mask each direction skips the padding: the backward one starts at each
+    sequence's last real step.
+    """
+
+    def __init__(self, forward, backward, merge_mode="concat"):
+        if merge_mode not in MERGE_MODES:
+            raise ConfigError(f"Bidirectional: unknown merge_mode {merge_mode!r}; choose one of {sorted(MERGE_MODES)}")
+        if forward.return_sequences != backward.return_sequences:
+            raise ConfigError("Bidirectional: both directions must agree on return_sequences")
+        backward.go_backwards = not forward.go_backwards
+        self.forward, self.backward, self.merge_mode = forward, backward, merge_mode
+        self.params = [*forward.params, *backward.params]
+
+    def __call__(self, inputs, mask=None, deterministic=False):
+        """inputs (T, B, n_in) → (merged outputs, final states forward then backward, updates)."""
+        out_f, final_f, upd_f = self.forward(inputs, mask=mask, deterministic=deterministic)
+        out_b, final_b, upd_b = self.backward(inputs, mask=mask, deterministic=deterministic)
+        return MERGE_MODES[self.merge_mode](out_f, out_b), [*final_f, *final_b], OrderedDict([*upd_f.items(),
+                                                                                              *upd_b.items()])
