@@ -212,8 +212,6 @@ class Model:
                     yield from (regularizer(p) for p in layer.params if p.name.endswith(role))
 
     def _function(self, kind):
-        if kind != "predict" and self.optimizer is None:
-            raise ConfigError("compile the model (model.compile(optimizer, loss)) before fit or evaluate")
         if kind not in self._functions:
             inputs, outputs, updates = self._graph(kind)
             self._functions[kind] = CompiledFunction(inputs, outputs, updates, name=f"keras {kind}")
@@ -265,6 +263,16 @@ class Model:
             raise ShapeError(f"the {what} arrays have different numbers of rows: {[len(a) for a in checked]}")
         return checked
 
+    def _inputs_and_targets(self, x, y):
+        if self.optimizer is None:
+            raise ConfigError("compile the model (model.compile(optimizer, loss)) before fit or evaluate")
+        xs = self._arrays(x, self.inputs, "input")
+        ys = self._arrays(y, self.outputs, "target", self._sparse(), self._target_ndims())
+        if len(xs[0]) != len(ys[0]):
+            raise ShapeError(f"the input and target arrays have different numbers of rows: {len(xs[0])} and "
+                             f"{len(ys[0])}")
+        return xs, ys
+
     def _stateful_batch(self):
         """The batch size stateful layers fix, or None."""
         for layer in self.layers:
@@ -288,8 +296,7 @@ class Model:
         if class_weight is not None or sample_weight is not None:
             raise ConfigError("fit: class_weight and sample_weight are not provided")
         nb_epoch = nb_epoch if epochs is None else epochs
-        xs = self._arrays(x, self.inputs, "input")
-        ys = self._arrays(y, self.outputs, "target", self._sparse(), self._target_ndims())
+        xs, ys = self._inputs_and_targets(x, y)
         if validation_data is None and validation_split:
             split = int(len(xs[0]) * (1 - validation_split))
             validation_data = ([a[split:] for a in xs], [a[split:] for a in ys])
@@ -329,8 +336,7 @@ class Model:
 
     def evaluate(self, x, y, batch_size=32, verbose=1, sample_weight=None):
         """The loss (and metrics: then a list) over ``x``, ``y``, without training."""
-        xs = self._arrays(x, self.inputs, "input")
-        ys = self._arrays(y, self.outputs, "target", self._sparse(), self._target_ndims())
+        xs, ys = self._inputs_and_targets(x, y)
         self._check_batches(len(xs[0]), batch_size)
         test, n = self._function("test"), len(xs[0])
         sums = None
@@ -355,8 +361,7 @@ class Model:
         return outputs[0] if len(outputs) == 1 else outputs
 
     def train_on_batch(self, x, y):
-        xs = self._arrays(x, self.inputs, "input")
-        ys = self._arrays(y, self.outputs, "target", self._sparse(), self._target_ndims())
+        xs, ys = self._inputs_and_targets(x, y)
         values = np.asarray(self._function("train")(*xs, *ys), dtype=float)
         return float(values[0]) if len(values) == 1 else values.tolist()
 

@@ -9,8 +9,8 @@ text with each position's likeliest next character, a heat map of one hidden uni
 (Karpathy's "visualizing and understanding recurrent networks" view) and text sampled at a
 chosen temperature. Its script, style and data are inlined: it opens with no network.
 
-``write_page(path, title, sections)`` writes a page; ``toy_page`` and ``checkpoint_page`` make
-the two that ``symrnn viz`` writes; ``symrnn.views.report`` adds the loss curves and samples of a run.
+``write_page(path, title, sections)`` writes a page (``InlinePage`` shows one in a notebook);
+``toy_page`` and ``checkpoint_page`` make the two that ``symrnn viz`` writes; ``symrnn.views.report`` adds the loss curves and samples of a run.
 """
 import base64
 import html
@@ -54,17 +54,34 @@ def section(title, panels, intro=""):
     return {"title": title, "intro": intro, "panels": panels}
 
 
-def write_page(path, title, sections, extra_html=""):
-    """Write the viewer for ``sections`` to ``path`` (with ``extra_html`` above it); returns the path."""
+def page_html(title, sections, extra_html=""):
+    """The viewer for ``sections`` as one HTML document (``extra_html`` above it)."""
     assets = resources.files("symrnn.views") / "assets"
     document = json.dumps({"title": title, "sections": sections}).replace("</", "<\\/")
     fill = {"CSS": (assets / "viewer.css").read_text(encoding="utf-8"), "TITLE": html.escape(title),
             "EXTRA": extra_html, "DATA": document, "JS": (assets / "viewer.js").read_text(encoding="utf-8")}
     template = (assets / "viewer.html").read_text(encoding="utf-8")
-    page = re.sub(r"\{\{(CSS|TITLE|EXTRA|DATA|JS)\}\}", lambda match: fill[match.group(1)], template)  # one pass
+    return re.sub(r"\{\{(CSS|TITLE|EXTRA|DATA|JS)\}\}", lambda match: fill[match.group(1)], template)  # one pass
+
+
+def write_page(path, title, sections, extra_html=""):
+    """Write the viewer for ``sections`` to ``path`` (with ``extra_html`` above it); returns the path."""
+    page = page_html(title, sections, extra_html)
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     write_atomically(path, lambda file: file.write(page.encode("utf-8")))
     return path
+
+
+class InlinePage:
+    """A viewer page shown in a Jupyter notebook's output (``_repr_html_``): the page in a
+    sandboxed ``<iframe srcdoc>``, so its script runs as it does in a browser tab."""
+
+    def __init__(self, title, sections, height=720):
+        self.html, self.height = page_html(title, sections), height
+
+    def _repr_html_(self):
+        return (f'<iframe srcdoc="{html.escape(self.html, quote=True)}" style="width:100%;height:{self.height}px;'
+                f'border:0" sandbox="allow-scripts"></iframe>')
 
 
 TOY_LABELS = {"W_x": "U (W_x)", "W_h": "W (W_h)", "W_y": "V (W_y)"}
@@ -101,6 +118,11 @@ TOY_TITLE = "symrnn: the min-char-rnn toy, step by step"
 def toy_page(path, seed=0):
     """The min-char-rnn toy's page (see ``symrnn.views.toy``); returns its path."""
     return write_page(path, TOY_TITLE, toy_sections(toy_models(seed)))
+
+
+def toy_inline(seed=0):
+    """The min-char-rnn toy's page, to show in a notebook (an ``InlinePage``)."""
+    return InlinePage(TOY_TITLE, toy_sections(toy_models(seed)))
 
 
 def viewable_text(text, vocab):

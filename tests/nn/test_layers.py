@@ -201,3 +201,74 @@ def test_learned_initial_state_is_broadcast_and_gets_a_gradient():
                                                 pt.constant(np.zeros((2, 4)))])[0])(xs)
     np.testing.assert_allclose(out, tiled, rtol=1e-13)
     assert g_h0.shape == (4,) and np.abs(g_h0).min() > 0
+
+
+def _bidirectional(merge_mode, dtype="float64"):
+    from symrnn.nn.cells import GRU
+    from symrnn.nn.layers import Bidirectional, Recurrent
+
+    rng = np.random.default_rng(3)
+    forward = Recurrent(GRU(3, 4, dtype=dtype, rng=rng))
+    backward = Recurrent(GRU(3, 4, dtype=dtype, rng=rng))
+    return Bidirectional(forward, backward, merge_mode)
+
+
+@pytest.mark.parametrize("merge_mode", ["concat", "sum", "mul", "ave"])
+def test_bidirectional_merges_a_forward_scan_with_a_backward_one(merge_mode):
+    from cellcheck import run
+
+    layer = _bidirectional(merge_mode)
+    xs = np.random.default_rng(0).normal(size=(5, 2, 3))
+    mask = np.ones((5, 2))
+    mask[3:, 1] = 0  # the second sequence is 3 steps long
+    x, m = pt.tensor3("x", dtype="float64"), pt.matrix("m", dtype="float64")
+    out, _, _ = layer(x, mask=m)
+    got = pytensor.function([x, m], out, mode=default_mode())(xs, mask)
+    fwd, _ = run(layer.forward.cell, xs, mask=mask)
+    # the backward direction of each sequence reads its real steps from the last one
+    bwd = np.zeros_like(fwd)
+    for b, length in enumerate([5, 3]):
+        rev, _ = run(layer.backward.cell, xs[:length, b:b + 1][::-1])
+        bwd[:length, b] = rev[::-1, 0]
+        # its padding comes first, and carries the zero initial state through
+    merged = {"concat": np.concatenate([fwd, bwd], -1), "sum": fwd + bwd, "mul": fwd * bwd,
+              "ave": (fwd + bwd) / 2}[merge_mode]
+    np.testing.assert_allclose(got, merged, rtol=1e-10, atol=1e-12)
+
+
+def test_bidirectional_gradients_equal_finite_differences():
+    layer = _bidirectional("concat")
+    rng = np.random.default_rng(1)
+    xs, weights = rng.normal(size=(4, 2, 3)), rng.normal(size=(4, 2, 8))
+    x = pt.tensor3("x", dtype="float64")
+    out, _, _ = layer(x)
+    loss = (out * weights).sum()
+    params = layer.params
+    grads = pytensor.function([x], pytensor.grad(loss, params), mode=default_mode())(xs)
+    value = pytensor.function([x], loss, mode=default_mode())
+    eps = 1e-6
+    for p, g in zip(params, grads):
+        w = p.get_value()
+        for index in [tuple(rng.integers(0, s) for s in w.shape) for _ in range(3)]:
+            bumped = w.copy()
+            bumped[index] += eps
+            p.set_value(bumped)
+            up = value(xs)
+            bumped[index] -= 2 * eps
+            p.set_value(bumped)
+            down = value(xs)
+            p.set_value(w)
+            numeric = (up - down) / (2 * eps)
+            assert abs(numeric - g[index]) <= 1e-6 * max(1.0, abs(numeric)), (p.name, index, numeric, g[index])
+
+
+def test_bidirectional_refuses_unknown_merge_modes_and_mixed_return_sequences():
+    from symrnn.errors import ConfigError
+    from symrnn.nn.cells import GRU
+    from symrnn.nn.layers import Bidirectional, Recurrent
+
+    with pytest.raises(ConfigError, match="merge_mode"):
+        _bidirectional("max")
+    rng = np.random.default_rng(0)
+    with pytest.raises(ConfigError, match="return_sequences"):
+        Bidirectional(Recurrent(GRU(2, 2, rng=rng)), Recurrent(GRU(2, 2, rng=rng), return_sequences=False))
