@@ -2,7 +2,6 @@
 
 They run with symrnn's default backend (JAX), not the suite's quick mode: the lesson's models
 train for real."""
-import os
 import time
 from pathlib import Path
 

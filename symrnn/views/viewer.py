@@ -10,7 +10,8 @@ text with each position's likeliest next character, a heat map of one hidden uni
 chosen temperature. Its script, style and data are inlined: it opens with no network.
 
 ``write_page(path, title, sections)`` writes a page (``InlinePage`` shows one in a notebook);
-``toy_page`` and ``checkpoint_page`` make the two that ``symrnn viz`` writes; ``symrnn.views.report`` adds the loss curves and samples of a run.
+``toy_page`` and ``checkpoint_page`` make the two that ``symrnn viz`` writes; ``symrnn.views.report``
+adds the loss curves and samples of a run.
 """
 import base64
 import html

@@ -2,8 +2,21 @@
 import numpy as np
 import pytest
 
-from symrnn.keras.layers import (GRU, LSTM, Activation, BatchNormalization, Bidirectional, Dense, Dropout, Embedding,
-                                 Flatten, Input, SimpleRNN, TimeDistributed, merge)
+from symrnn.keras.layers import (
+    GRU,
+    LSTM,
+    Activation,
+    BatchNormalization,
+    Bidirectional,
+    Dense,
+    Dropout,
+    Embedding,
+    Flatten,
+    Input,
+    SimpleRNN,
+    TimeDistributed,
+    merge,
+)
 from symrnn.keras.models import Model, Sequential
 
 

@@ -5,8 +5,17 @@ import pytest
 
 from symrnn.errors import ConfigError, ShapeError
 from symrnn.keras import models as keras_models
-from symrnn.keras.layers import (LSTM, BatchNormalization, Dense, Embedding, Flatten, Input, SimpleRNN,
-                                 TimeDistributed, merge)
+from symrnn.keras.layers import (
+    LSTM,
+    BatchNormalization,
+    Dense,
+    Embedding,
+    Flatten,
+    Input,
+    SimpleRNN,
+    TimeDistributed,
+    merge,
+)
 from symrnn.keras.models import Model, Sequential
 from symrnn.keras.optimizers import SGD, Adam
 
