@@ -114,15 +114,7 @@ class Layer:
 
     def set_weights(self, weights):
         """Set every weight, in ``get_weights`` order; shapes must match."""
-        weights = list(weights)
-        if len(weights) != len(self.params):
-            raise ShapeError(f"layer {self.name!r} has {len(self.params)} weights, got {len(weights)} arrays")
-        for p, w in zip(self.params, weights):
-            w = np.asarray(w)
-            expected = p.get_value(borrow=True).shape
-            if w.shape != expected:
-                raise ShapeError(f"layer {self.name!r}: weight {p.name!r} is {expected}, got an array of {w.shape}")
-            p.set_value(w.astype(p.dtype))
+        assign_weights(f"layer {self.name!r}", self.params, weights)
 
     def count_params(self):
         return int(sum(np.prod(p.get_value(borrow=True).shape) for p in self.params))
@@ -172,6 +164,20 @@ class Layer:
 
     def __repr__(self):
         return f"<{type(self).__name__} {self.name!r}>"
+
+
+def assign_weights(owner, variables, weights):
+    """Set the ``shared`` ``variables`` of ``owner`` (a layer, a model) to the arrays ``weights``, after
+    checking their number and shapes."""
+    weights = list(weights)
+    if len(weights) != len(variables):
+        raise ShapeError(f"{owner} has {len(variables)} weights, got {len(weights)} arrays")
+    for p, w in zip(variables, weights):
+        expected = p.get_value(borrow=True).shape
+        if np.shape(w) != expected:
+            raise ShapeError(f"{owner}: weight {p.name!r} is {expected}, got an array of {np.shape(w)}")
+    for p, w in zip(variables, weights):
+        p.set_value(np.asarray(w, p.dtype))
 
 
 class InputLayer(Layer):

@@ -27,7 +27,7 @@ from symrnn.errors import ConfigError, ShapeError, SymrnnError
 from symrnn.keras import metrics as keras_metrics
 from symrnn.keras import objectives, optimizers
 from symrnn.keras.callbacks import History
-from symrnn.keras.engine import FLOATX, InputLayer, KerasTensor, Layer, build_graph
+from symrnn.keras.engine import FLOATX, InputLayer, KerasTensor, Layer, assign_weights, build_graph
 from symrnn.keras.weights_file import load_weights_file, save_weights_file
 
 
@@ -76,13 +76,7 @@ class Model:
         return [np.array(p.get_value()) for p in self.weights]
 
     def set_weights(self, weights):
-        weights = list(weights)
-        if len(weights) != len(self.weights):
-            raise ShapeError(f"the model has {len(self.weights)} weights, got {len(weights)} arrays")
-        for p, w in zip(self.weights, weights):
-            if np.shape(w) != p.get_value(borrow=True).shape:
-                raise ShapeError(f"weight {p.name!r} is {p.get_value(borrow=True).shape}, got {np.shape(w)}")
-            p.set_value(np.asarray(w, p.dtype))
+        assign_weights("the model", self.weights, weights)
 
     def count_params(self):
         return int(sum(np.prod(p.get_value(borrow=True).shape) for p in self.weights))

@@ -226,6 +226,16 @@ def row_blocks(top_initialiser, top_rows, bottom_initialiser):
     return fill
 
 
+def forget_gate_bias(n_hidden, forget_bias):
+    """An initialiser of an LSTM's bias (4H,): zeros, but ``forget_bias`` in the forget gate's block,
+    the second (i, f, … in both symrnn's and Keras 1's order)."""
+    def fill(rng, shape, dtype):
+        b = np.zeros(shape, dtype=dtype)
+        b[n_hidden:2 * n_hidden] = forget_bias
+        return b
+    return fill
+
+
 class GRU(Cell):
     """Gated recurrent unit, in the lesson's convention::
 
@@ -335,12 +345,7 @@ class LSTM(Cell):
         self.forget_bias = forget_bias
         self.add_param("W_x", (n_in, 4 * n_hidden), column_blocks(W_x_init, 4))
         self.add_param("W_h", (n_hidden, 4 * n_hidden), column_blocks(W_h_init, 4))
-        self.add_param("b", (4 * n_hidden,), self._bias)
-
-    def _bias(self, rng, shape, dtype):
-        b = np.zeros(shape, dtype=dtype)
-        b[self.n_hidden:2 * self.n_hidden] = self.forget_bias
-        return b
+        self.add_param("b", (4 * n_hidden,), forget_gate_bias(n_hidden, forget_bias))
 
     def precompute_input(self, x, W_x, W_h, b):
         """x (T, B, n_in) → the input's part of the gates, x·W_x + b (T, B, 4H)."""

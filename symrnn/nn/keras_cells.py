@@ -16,11 +16,10 @@ their biases in one ``b`` (k·H,)::
 ``inner`` is Keras 1's ``inner_activation`` (``hard_sigmoid`` by default: clip(0.2·z + 0.5, 0, 1)),
 ``act`` its ``activation`` (tanh by default; the lesson's GRU uses relu).
 """
-import numpy as np
 import pytensor.tensor as pt
 
 from symrnn.nn import init
-from symrnn.nn.cells import Cell, column_blocks, get_activation
+from symrnn.nn.cells import Cell, column_blocks, forget_gate_bias, get_activation
 
 
 class KerasSimpleRNN(Cell):
@@ -87,12 +86,7 @@ class KerasLSTM(Cell):
         self.forget_bias = forget_bias
         self.add_param("W", (n_in, 4 * n_hidden), column_blocks(W_init, 4))
         self.add_param("U", (n_hidden, 4 * n_hidden), column_blocks(U_init, 4))
-        self.add_param("b", (4 * n_hidden,), self._bias)
-
-    def _bias(self, rng, shape, dtype):
-        b = np.zeros(shape, dtype=dtype)
-        b[self.n_hidden:2 * self.n_hidden] = self.forget_bias
-        return b
+        self.add_param("b", (4 * n_hidden,), forget_gate_bias(n_hidden, forget_bias))
 
     def precompute_input(self, x, W, U, b):
         """x (T, B, n_in) → x·W + b (T, B, 4H), blocks i, f, c, o."""
