@@ -2,6 +2,7 @@
 import pytensor.tensor as pt
 
 from symrnn.errors import ConfigError
+from symrnn.keras.missing import missing_names
 from symrnn.nn.cells import ACTIVATIONS
 
 
@@ -37,3 +38,6 @@ def activate(name, z):
     if name == "softmax":
         out.tag.keras_logits = z
     return out
+
+
+__getattr__ = missing_names("keras.activations")

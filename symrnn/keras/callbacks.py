@@ -1,4 +1,5 @@
 """Keras 1's callbacks: ``Callback`` (``on_epoch_end`` after each epoch of ``fit``) and ``History``."""
+from symrnn.keras.missing import missing_names
 
 
 class Callback:
@@ -26,3 +27,6 @@ class History(Callback):
 
     def __repr__(self):
         return f"<History epochs={len(self.epoch)} {sorted(self.history)}>"
+
+
+__getattr__ = missing_names("keras.callbacks")

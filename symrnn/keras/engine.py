@@ -19,6 +19,7 @@ import pytensor.tensor as pt
 from symrnn.dtypes import TRAIN_DTYPE
 from symrnn.errors import ConfigError, ShapeError
 from symrnn.keras import initializations
+from symrnn.keras.missing import missing_names
 from symrnn.nn import init
 
 FLOATX = TRAIN_DTYPE
@@ -276,3 +277,6 @@ def merge(inputs, mode="sum", concat_axis=-1, dot_axes=-1, output_shape=None, na
     """Keras 1's functional ``merge``: one tensor from a list of them (see ``Merge``)."""
     return Merge(mode=mode, concat_axis=concat_axis, dot_axes=dot_axes, output_shape=output_shape, name=name)(
         list(inputs))
+
+
+__getattr__ = missing_names("keras.engine")

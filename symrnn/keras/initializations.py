@@ -8,6 +8,7 @@ import functools
 import math
 
 from symrnn.errors import ConfigError
+from symrnn.keras.missing import missing_names
 from symrnn.nn import init
 
 
@@ -50,3 +51,6 @@ def get(name):
         return INITIALIZERS[name]
     except KeyError:
         raise ConfigError(f"unknown initialiser {name!r}; choose one of {sorted(INITIALIZERS)}") from None
+
+
+__getattr__ = missing_names("keras.initializations")

@@ -1,6 +1,7 @@
 """Keras 1's metrics (``keras.metrics``), per sample: the accuracies, and the losses under their names."""
 import pytensor.tensor as pt
 
+from symrnn.keras.missing import missing_names
 from symrnn.keras.objectives import (
     binary_crossentropy,
     categorical_crossentropy,
@@ -36,3 +37,6 @@ def for_loss(name, loss):
     if callable(name):
         return name
     return globals()[name] if name in __all__ else None
+
+
+__getattr__ = missing_names("keras.metrics")

@@ -28,6 +28,7 @@ from symrnn.keras import metrics as keras_metrics
 from symrnn.keras import objectives, optimizers
 from symrnn.keras.callbacks import History
 from symrnn.keras.engine import FLOATX, InputLayer, KerasTensor, Layer, assign_weights, build_graph
+from symrnn.keras.missing import missing_names, not_provided_function
 from symrnn.keras.weights_file import load_weights_file, save_weights_file
 
 
@@ -52,7 +53,7 @@ class Model:
 
         def visit(t):
             if t.node is None:
-                found.setdefault(t.input_layer, None) if hasattr(t, "input_layer") else None
+                found.setdefault(t.input_layer, None)
                 return
             for parent in t.node.inputs:
                 visit(parent)
@@ -360,9 +361,9 @@ class Model:
         return float(values[0]) if len(values) == 1 else values.tolist()
 
     def test_on_batch(self, x, y):
-        return self.evaluate(x, y, batch_size=len(np.asarray(x if not isinstance(x, list | tuple | dict)
-                                                            else next(iter(x.values() if isinstance(x, dict) else x)))),
-                             verbose=0)
+        xs, ys = self._inputs_and_targets(x, y)
+        values = np.asarray(self._function("test")(*xs, *ys), dtype=float)
+        return float(values[0]) if len(values) == 1 else values.tolist()
 
     def predict_on_batch(self, x):
         xs = self._arrays(x, self.inputs, "input")
@@ -423,6 +424,15 @@ class Sequential(Model):
         self._layers.append(layer)
         self._functions = {}
 
+    def predict_proba(self, x, batch_size=32, verbose=0):
+        """``predict``: the probabilities of a softmax (or sigmoid) output."""
+        return self.predict(x, batch_size, verbose)
+
+    def predict_classes(self, x, batch_size=32, verbose=0):
+        """The likeliest class of each row (of each step, for sequences); 0/1 for one sigmoid unit."""
+        p = self.predict(x, batch_size, verbose)
+        return p.argmax(axis=-1) if p.shape[-1] > 1 else (p > 0.5).astype("int32")[..., 0]
+
     def pop(self):
         """Remove the last layer."""
         if not self._layers:
@@ -462,3 +472,9 @@ def progress_bar(total, enabled):
     width = max(10, min(30, int(math.log10(max(total, 1))) * 5))
     return tqdm(total=total, file=sys.stdout, mininterval=0.5, leave=True,
                 bar_format="{n_fmt}/{total_fmt} [{bar:" + str(width) + "}] - {elapsed} - {desc}")
+
+
+model_from_json = not_provided_function("keras.models.model_from_json", "build the model in Python, then load_weights")
+model_from_yaml = not_provided_function("keras.models.model_from_yaml", "build the model in Python, then load_weights")
+load_model = not_provided_function("keras.models.load_model", "build the model in Python, then load_weights")
+__getattr__ = missing_names("keras.models")

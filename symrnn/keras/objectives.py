@@ -7,6 +7,7 @@ other output Keras 1's way: normalised, clipped, then the log.
 import pytensor.tensor as pt
 
 from symrnn.errors import ConfigError
+from symrnn.keras.missing import missing_names
 from symrnn.nn import losses
 
 EPSILON = 1e-7
@@ -69,3 +70,6 @@ def get(name):
 
 def is_sparse(loss):
     return get(loss) is sparse_categorical_crossentropy
+
+
+__getattr__ = missing_names("keras.objectives")

@@ -17,6 +17,7 @@ import pytensor.tensor as pt
 
 from symrnn.dtypes import as_dtype, checked_updates
 from symrnn.errors import ConfigError
+from symrnn.keras.missing import missing_names
 from symrnn.optim import updates as symrnn_updates
 from symrnn.optim.clip import clip_by_global_norm
 
@@ -132,3 +133,6 @@ def get(optimizer):
         return OPTIMIZERS[str(optimizer).lower()]()
     except KeyError:
         raise ConfigError(f"unknown optimizer {optimizer!r}; choose one of {sorted(OPTIMIZERS)}") from None
+
+
+__getattr__ = missing_names("keras.optimizers")

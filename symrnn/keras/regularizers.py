@@ -1,7 +1,7 @@
 """Keras 1's weight regularisers: a penalty on a weight added to the training loss."""
 import pytensor.tensor as pt
 
-from symrnn.keras.missing import not_provided_function
+from symrnn.keras.missing import missing_names, not_provided_function
 
 
 class WeightRegularizer:
@@ -35,3 +35,6 @@ _ACTIVITY = "activity regularisers; regularise the weights (W_regularizer=l2(...
 activity_l1 = not_provided_function("keras.regularizers.activity_l1", _ACTIVITY)
 activity_l2 = not_provided_function("keras.regularizers.activity_l2", _ACTIVITY)
 activity_l1l2 = not_provided_function("keras.regularizers.activity_l1l2", _ACTIVITY)
+
+
+__getattr__ = missing_names("keras.regularizers")

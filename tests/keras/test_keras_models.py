@@ -188,3 +188,14 @@ def test_merge_refuses_mismatched_shapes_and_unknown_modes():
 
 def test_the_progress_bar_is_off_when_not_verbose():
     assert isinstance(keras_models.progress_bar(10, False), keras_models._NoBar)
+
+
+def test_train_and_test_on_batch_report_the_batchs_loss():
+    np.random.seed(5)
+    model = Sequential([Dense(2, input_dim=3, activation="softmax")])
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    x, y = np.random.normal(size=(6, 3)), np.random.randint(0, 2, 6)
+    before = model.test_on_batch(x, y)
+    assert before == pytest.approx(model.evaluate(x, y, batch_size=6, verbose=0))
+    assert model.train_on_batch(x, y) == pytest.approx(before)  # the loss before the update
+    assert model.test_on_batch(x, y) < before
