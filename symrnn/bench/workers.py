@@ -222,6 +222,9 @@ def main(argv=None):
             os.environ["OPENBLAS_NUM_THREADS"] = os.environ["OMP_NUM_THREADS"] = str(args.threads)
             if hasattr(os, "sched_setaffinity"):  # XLA has no thread-count setting that holds; its pool follows this
                 os.sched_setaffinity(0, sorted(os.sched_getaffinity(0))[:args.threads])
+        from symrnn.backends.allocator import keep_freed_memory
+
+        keep_freed_memory()  # as the symrnn command does, before JAX is imported
         from symrnn.backends.compile import default_mode
 
         run = symrnn_run(workload, args.seconds, args.min_steps, args.mode or default_mode(), args.updates_per_call)

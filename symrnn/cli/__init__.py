@@ -10,6 +10,7 @@ import os
 import sys
 
 from symrnn import __version__
+from symrnn.backends.allocator import keep_freed_memory
 from symrnn.backends.folders import writable_compile_folder
 from symrnn.cli import bench, gradcheck, sample, trace, train, viz
 from symrnn.cli.arguments import Parser
@@ -36,6 +37,7 @@ def main(argv=None):
     if getattr(args, "vector_math", False):
         os.environ["SYMRNN_VECTOR_MATH"] = "1"  # read when compiling, here and in bench's runs
     try:
+        keep_freed_memory()  # before JAX starts its threads (symrnn.backends.allocator)
         if "pytensor" not in sys.modules:
             writable_compile_folder()
         return args.run(args) or 0
