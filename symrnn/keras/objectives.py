@@ -31,9 +31,7 @@ def sparse_categorical_crossentropy(y_true, y_pred):
     logits = getattr(y_pred.tag, "keras_logits", None)
     if logits is not None:
         return losses.sparse_categorical_crossentropy(logits, y_true)
-    log_p = pt.log(_clipped(y_pred)).reshape((-1, y_pred.shape[-1]))
-    flat = y_true.flatten()
-    return -log_p[pt.arange(flat.shape[0]), flat].reshape(y_true.shape, ndim=y_true.ndim)
+    return -losses.picked(pt.log(_clipped(y_pred)), y_true)
 
 
 def binary_crossentropy(y_true, y_pred):

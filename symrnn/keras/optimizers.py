@@ -1,7 +1,7 @@
 """Keras 1's optimisers, as update-dict builders with their learning rate in a ``shared`` variable.
 
-``Adam`` is symrnn's ``adam`` (the same rule as Keras 1's); ``RMSprop`` and ``Adagrad`` keep Keras 1's
-ε outside the square root (symrnn's, after Lasagne, put it inside); ``SGD`` has Keras 1's
+``Adam`` is symrnn's ``adam`` (the same rule as Keras 1's); ``RMSprop`` and ``Adagrad`` are symrnn's
+with Keras 1's ε outside the square root (``epsilon_outside_sqrt``); ``SGD`` has Keras 1's
 momentum, Nesterov option and ``decay``.
 
 ``lr`` is a property over a ``shared`` scalar: both the lesson's idioms take effect at the next
@@ -82,13 +82,8 @@ class RMSprop(Optimizer):
         super().__init__(lr, rho=rho, epsilon=epsilon, **kwargs)
 
     def rule(self, grads, params):
-        upd_dict = OrderedDict()
-        for w, g in zip(params, grads):
-            rho, eps = as_dtype(self.hyper["rho"], w.dtype), as_dtype(self.hyper["epsilon"], w.dtype)
-            a = symrnn_updates.state_like(w, "accu")
-            upd_dict[a] = rho * a + (1 - rho) * g ** 2
-            upd_dict[w] = w - self._lr * g / (pt.sqrt(upd_dict[a]) + eps)
-        return checked_updates(upd_dict)
+        return symrnn_updates.rmsprop(grads, params, self._lr, self.hyper["rho"], self.hyper["epsilon"],
+                                      epsilon_outside_sqrt=True)
 
 
 class Adagrad(Optimizer):
@@ -100,13 +95,7 @@ class Adagrad(Optimizer):
         super().__init__(lr, epsilon=epsilon, **kwargs)
 
     def rule(self, grads, params):
-        upd_dict = OrderedDict()
-        for w, g in zip(params, grads):
-            eps = as_dtype(self.hyper["epsilon"], w.dtype)
-            a = symrnn_updates.state_like(w, "accu")
-            upd_dict[a] = a + g ** 2
-            upd_dict[w] = w - self._lr * g / (pt.sqrt(upd_dict[a]) + eps)
-        return checked_updates(upd_dict)
+        return symrnn_updates.adagrad(grads, params, self._lr, self.hyper["epsilon"], epsilon_outside_sqrt=True)
 
 
 class Adam(Optimizer):

@@ -15,8 +15,11 @@ def categorical_crossentropy(logits, targets):
 
 def sparse_categorical_crossentropy(logits, targets):
     """``-log softmax(logits)[..., targets]`` for integer ``targets`` (...) indexing the last axis."""
-    n_classes = logits.shape[-1]
-    log_probs = pt.special.log_softmax(logits, axis=-1).reshape((-1, n_classes))
+    return -picked(pt.special.log_softmax(logits, axis=-1), targets)
+
+
+def picked(values, targets):
+    """``values[..., targets]``: for each position of ``targets`` (...), its entry of ``values`` (..., V)."""
     flat_targets = targets.flatten()
-    picked = log_probs[pt.arange(flat_targets.shape[0]), flat_targets]
-    return -picked.reshape(targets.shape, ndim=targets.ndim)
+    flat = values.reshape((-1, values.shape[-1]))[pt.arange(flat_targets.shape[0]), flat_targets]
+    return flat.reshape(targets.shape, ndim=targets.ndim)

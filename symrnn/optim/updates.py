@@ -93,11 +93,16 @@ def nesterov_momentum(grads, params, learning_rate, momentum=0.9):
     return apply_nesterov_momentum(sgd(grads, params, learning_rate), params, momentum)
 
 
-def adagrad(grads, params, learning_rate, epsilon=1e-6):
+def _root(accu, eps, epsilon_outside_sqrt):
+    """``sqrt(accu + ε)`` (Lasagne's), or ``sqrt(accu) + ε`` (Keras 1's)."""
+    return pt.sqrt(accu) + eps if epsilon_outside_sqrt else pt.sqrt(accu + eps)
+
+
+def adagrad(grads, params, learning_rate, epsilon=1e-6, epsilon_outside_sqrt=False):
     """Adagrad (Duchi et al. 2011): each weight's step shrinks with its summed squared gradients::
 
         accu ← accu + g²
-        w    ← w - lr · g / sqrt(accu + ε)
+        w    ← w - lr · g / sqrt(accu + ε)       (sqrt(accu) + ε with ``epsilon_outside_sqrt``, Keras 1's)
     """
     positive("epsilon", epsilon)
     upd_dict = OrderedDict()
@@ -105,15 +110,15 @@ def adagrad(grads, params, learning_rate, epsilon=1e-6):
         lr, eps = as_dtype(learning_rate, w.dtype), as_dtype(epsilon, w.dtype)
         accu = state_like(w, "accu")
         upd_dict[accu] = accu + g ** 2
-        upd_dict[w] = w - lr * g / pt.sqrt(upd_dict[accu] + eps)
+        upd_dict[w] = w - lr * g / _root(upd_dict[accu], eps, epsilon_outside_sqrt)
     return checked_updates(upd_dict)
 
 
-def rmsprop(grads, params, learning_rate, rho=0.9, epsilon=1e-6):
+def rmsprop(grads, params, learning_rate, rho=0.9, epsilon=1e-6, epsilon_outside_sqrt=False):
     """RMSProp (Tieleman & Hinton 2012): divide by a moving root-mean-square of the gradients::
 
         accu ← ρ · accu + (1 - ρ) · g²
-        w    ← w - lr · g / sqrt(accu + ε)
+        w    ← w - lr · g / sqrt(accu + ε)       (sqrt(accu) + ε with ``epsilon_outside_sqrt``, Keras 1's)
     """
     fraction("rho", rho)
     positive("epsilon", epsilon)
@@ -123,7 +128,7 @@ def rmsprop(grads, params, learning_rate, rho=0.9, epsilon=1e-6):
         rho_, one = as_dtype(rho, w.dtype), as_dtype(1, w.dtype)
         accu = state_like(w, "accu")
         upd_dict[accu] = rho_ * accu + (one - rho_) * g ** 2
-        upd_dict[w] = w - lr * g / pt.sqrt(upd_dict[accu] + eps)
+        upd_dict[w] = w - lr * g / _root(upd_dict[accu], eps, epsilon_outside_sqrt)
     return checked_updates(upd_dict)
 
 
