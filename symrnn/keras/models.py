@@ -446,31 +446,16 @@ def _described(names, values):
     return " - ".join(f"{name}: {value:.4f}" for name, value in zip(names, values))
 
 
-class _NoBar:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    def update(self, n):
-        pass
-
-    def set_description_str(self, text, refresh=True):
-        pass
-
-
 def progress_bar(total, enabled):
     """A tqdm bar over the epoch's rows, shaped like Keras 1's (``rows/total [====] - 5s - loss: …``),
-    on stdout; a notebook's own bar in Jupyter when ipywidgets is installed (``tqdm.auto``)."""
-    if not enabled:
-        return _NoBar()
+    on stdout; a notebook's own bar in Jupyter when ipywidgets is installed (``tqdm.auto``); none
+    when not ``enabled``."""
     from tqdm import TqdmWarning
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", TqdmWarning)
         from tqdm.auto import tqdm
     width = max(10, min(30, int(math.log10(max(total, 1))) * 5))
-    return tqdm(total=total, file=sys.stdout, mininterval=0.5, leave=True,
+    return tqdm(total=total, file=sys.stdout, mininterval=0.5, leave=True, disable=not enabled,
                 bar_format="{n_fmt}/{total_fmt} [{bar:" + str(width) + "}] - {elapsed} - {desc}")
 
 

@@ -186,8 +186,11 @@ def test_merge_refuses_mismatched_shapes_and_unknown_modes():
     assert merge([a, b], mode="concat").shape == (None, 5)
 
 
-def test_the_progress_bar_is_off_when_not_verbose():
-    assert isinstance(keras_models.progress_bar(10, False), keras_models._NoBar)
+def test_the_progress_bar_is_off_when_not_verbose(capsys):
+    with keras_models.progress_bar(10, False) as bar:
+        bar.update(10)
+        bar.set_description_str("loss: 1.0")
+    assert bar.disable and capsys.readouterr().out == ""
 
 
 def test_train_and_test_on_batch_report_the_batchs_loss():
@@ -199,3 +202,16 @@ def test_train_and_test_on_batch_report_the_batchs_loss():
     assert before == pytest.approx(model.evaluate(x, y, batch_size=6, verbose=0))
     assert model.train_on_batch(x, y) == pytest.approx(before)  # the loss before the update
     assert model.test_on_batch(x, y) < before
+
+
+@pytest.mark.parametrize("name", ["RMSprop", "Adagrad"])
+def test_rmsprop_and_adagrad_keep_keras_1s_epsilon_outside_the_square_root(name):
+    from symrnn.keras import optimizers
+
+    optimizer = getattr(optimizers, name)(lr=0.1, epsilon=0.5)  # a large ε, so where it goes shows
+    model = Sequential([Dense(1, input_dim=1, bias=False, init="one")])
+    model.compile(optimizer=optimizer, loss="mse")
+    model.train_on_batch(np.ones((1, 1)), np.zeros((1, 1)))
+    g = 2.0  # d(w·1 − 0)²/dw at w = 1
+    accu = (0.1 if name == "RMSprop" else 1.0) * g ** 2
+    assert model.get_weights()[0][0, 0] == pytest.approx(1 - 0.1 * g / (np.sqrt(accu) + 0.5), rel=1e-6)
