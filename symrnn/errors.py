@@ -39,3 +39,7 @@ class TrainingDiverged(SymrnnError, FloatingPointError):
 
 class CheckpointError(SymrnnError):
     """A checkpoint that is missing, truncated, corrupt or from another model."""
+
+
+class ProcessLost(SymrnnError):
+    """A process of a run across several stopped, or cannot be heard from."""

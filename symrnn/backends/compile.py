@@ -79,31 +79,38 @@ class CompiledFunction:
     arguments (``symrnn.backends.jax_backend.ShapeSpecialised``) on the graph ``build(arguments)`` returns,
     ``(inputs, outputs, updates)`` for arguments of those shapes; without ``build``, on a copy of
     the graph given with inputs of those shapes (``symrnn.backends.jax_backend.static_graph``).
+    ``data_parallel`` and ``batch_axes`` (JAX only): split each call over devices
+    (``symrnn.backends.data_parallel``).
     """
 
-    def __init__(self, inputs, outputs, updates=None, *, name, mode=None, show_progress=True, build=None):
+    def __init__(self, inputs, outputs, updates=None, *, name, mode=None, show_progress=True, build=None,
+                 data_parallel=None, batch_axes=None):
         self.name, self.mode = name, mode or default_mode()
         self.show_progress = show_progress
         self.called = False
         mode = compile_mode(self.mode)
         if jax_backend.is_jax(mode):
             build = build or functools.partial(jax_backend.static_graph, inputs, outputs, updates)
-            self.fn = jax_backend.ShapeSpecialised(build, name=name, mode=mode, show_progress=show_progress)
+            self.fn = jax_backend.ShapeSpecialised(build, name=name, mode=mode, show_progress=show_progress,
+                                                   data_parallel=data_parallel, batch_axes=batch_axes)
             self.compile_seconds = 0.0
             return
+        if data_parallel:
+            raise ConfigError(f"training over several devices needs the JAX backend, not {self.mode}")
         with Ticker(f"compiling {name} function [{self.mode}]", enabled=show_progress) as ticker:
             self.fn = pytensor.function(inputs, outputs, updates=updates, mode=mode, name=name)
         self.compile_seconds = ticker.seconds
 
     @classmethod
-    def from_builders(cls, any_shape, fixed_shape, *, name, mode=None, show_progress=True):
+    def from_builders(cls, any_shape, fixed_shape, *, name, mode=None, show_progress=True, **sharding):
         """A ``CompiledFunction`` of the graph ``any_shape() -> (inputs, outputs, updates)``, or with JAX
         of ``fixed_shape(arrays)`` per shape (``build``): ``any_shape`` is then never called, so a
-        graph JAX would not compile is not built either."""
+        graph JAX would not compile is not built either. ``sharding``: ``data_parallel``, ``batch_axes``."""
         if compiles_per_shape(mode):
-            return cls(None, None, name=name, mode=mode, show_progress=show_progress, build=fixed_shape)
+            return cls(None, None, name=name, mode=mode, show_progress=show_progress, build=fixed_shape, **sharding)
         inputs, outputs, updates = any_shape()
-        return cls(inputs, outputs, updates, name=name, mode=mode, show_progress=show_progress, build=fixed_shape)
+        return cls(inputs, outputs, updates, name=name, mode=mode, show_progress=show_progress, build=fixed_shape,
+                   **sharding)
 
     def __call__(self, *args):
         if isinstance(self.fn, jax_backend.ShapeSpecialised):

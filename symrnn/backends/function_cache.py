@@ -327,6 +327,11 @@ class CachedFunction:
         self.arguments, self.updated, self.n_outputs = arguments, updated, n_outputs
         self.single_output = single_output
 
+    @property
+    def input_storage(self):
+        """The containers of the ``shared`` variables it reads."""
+        return [variable.container for variable in self.shared]
+
     def __call__(self, *args):
         values = []
         for kind, i in self.arguments:

@@ -33,7 +33,8 @@ from pytensor.graph.traversal import ancestors
 from pytensor.link.jax.linker import JAXLinker
 from pytensor.tensor.random.type import RandomType
 
-from symrnn.backends import function_cache
+from symrnn.backends import data_parallel, function_cache, processes
+from symrnn.backends.data_parallel import ShardedFunction
 from symrnn.backends.jax_random import next_jax_key
 from symrnn.progress import Ticker
 
@@ -76,14 +77,19 @@ class ShapeSpecialised:
     build: ``arrays -> (inputs, outputs, updates)``, the graph for arguments of the shapes of
     ``arrays`` (e.g. ``functools.partial(static_graph, inputs, outputs, updates)``); ``function_options``
     go to ``pytensor.function``.
+    data_parallel: a ``symrnn.backends.data_parallel.DataParallel`` to split each call's arguments
+    along ``batch_axes`` (one per argument: an axis or None) over its devices. Such a function, and
+    any in a run of several processes (JAX exports those for all their devices), is compiled anew
+    in every run, not kept in ``function_cache``.
     Called like the function itself, it returns NumPy arrays; ``compile_seconds`` adds up every
     compile and first call.
     """
 
-    def __init__(self, build, *, name, mode, show_progress, **function_options):
+    def __init__(self, build, *, name, mode, show_progress, data_parallel=None, batch_axes=None, **function_options):
         keep_compiled_code()
         use_64_bits_as_pytensor_does()
         self.build, self.name, self.mode, self.show_progress = build, name, mode, show_progress
+        self.data_parallel, self.batch_axes = data_parallel, batch_axes
         self.function_options = function_options  # more arguments of pytensor.function (on_unused_input)
         self.compiled = {}
         self.compile_seconds = 0.0
@@ -110,7 +116,8 @@ class ShapeSpecialised:
         updates = OrderedDict(updates or {})
         single_output = not isinstance(outputs, list | tuple)
         key, shared = (function_cache.graph_key(inputs, [outputs] if single_output else outputs, updates, self.mode)
-                       if function_cache.enabled() else (None, None))
+                       if function_cache.enabled() and not self.data_parallel and not processes.joined()
+                       else (None, None))
         cached = key and function_cache.load(key, inputs, shared, single_output)
         if cached:
             self.compiled[shapes] = cached, []
@@ -122,8 +129,11 @@ class ShapeSpecialised:
         fn = pytensor.function(inputs, outputs, updates=updates, mode=self.mode, name=self.name,
                                **self.function_options)
         give_back_freed_memory()  # the rewrites' garbage, before XLA compiles
-        exported = key and function_cache.export_and_save(key, fn, inputs, args, shared, single_output)
-        self.compiled[shapes] = (exported, []) if exported else (fn, _generator_copies(fn))
+        if self.data_parallel:
+            self.compiled[shapes] = ShardedFunction(fn, self.data_parallel, self.batch_axes, shapes), []
+        else:
+            exported = key and function_cache.export_and_save(key, fn, inputs, args, shared, single_output)
+            self.compiled[shapes] = (exported, []) if exported else (fn, _generator_copies(fn))
         values = self._call(shapes, args)
         give_back_freed_memory()  # XLA's
         return values
@@ -131,6 +141,8 @@ class ShapeSpecialised:
     def _call(self, shapes, args):
         """Call the function compiled for ``shapes``, its random numbers drawn from the ``shared`` generators."""
         fn, generator_copies = self.compiled[shapes]
+        if data_parallel.SPREAD and not self.data_parallel:
+            data_parallel.localise(fn.input_storage)
         for generator, jax_copy in generator_copies:
             jax_copy[0] = next_jax_key(generator)
         return fn(*args)

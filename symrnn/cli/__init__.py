@@ -10,6 +10,7 @@ import os
 import sys
 
 from symrnn import __version__
+from symrnn.backends import processes
 from symrnn.backends.allocator import keep_freed_memory
 from symrnn.backends.folders import writable_compile_folder
 from symrnn.cli import bench, gradcheck, sample, trace, train, viz
@@ -43,6 +44,8 @@ def main(argv=None):
         return args.run(args) or 0
     except SymrnnError as err:
         print(f"symrnn: error: {err}", file=sys.stderr)
+        if processes.joined():  # the runtime's orderly shutdown would wait for the others
+            processes.leave(1)
         return 1
     except KeyboardInterrupt:
         print("symrnn: interrupted", file=sys.stderr)

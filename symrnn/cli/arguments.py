@@ -29,6 +29,7 @@ def _number(kind, low=0.0, low_ok=False, below=math.inf):
 
 POSITIVE_INT, POSITIVE = _number(int), _number(float)
 FRACTION, NON_NEGATIVE = _number(float, low_ok=True, below=1.0), _number(float, low_ok=True)
+NON_NEGATIVE_INT = _number(int, low_ok=True)
 
 VECTOR_MATH_HELP = ("Numba: float32 tanh and sigmoid that LLVM vectorises (same as SYMRNN_VECTOR_MATH=1): "
                     "LSTMs train faster, a new model's first compile takes longer")

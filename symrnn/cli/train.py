@@ -13,8 +13,18 @@ import threading
 import time
 
 from symrnn import checkpoint, data, downloads
+from symrnn.backends import processes
 from symrnn.cli import run_settings
-from symrnn.cli.arguments import CELL_HELP, FRACTION, MODE_HELP, NON_NEGATIVE, POSITIVE, POSITIVE_INT, VECTOR_MATH_HELP
+from symrnn.cli.arguments import (
+    CELL_HELP,
+    FRACTION,
+    MODE_HELP,
+    NON_NEGATIVE,
+    NON_NEGATIVE_INT,
+    POSITIVE,
+    POSITIVE_INT,
+    VECTOR_MATH_HELP,
+)
 from symrnn.errors import CheckpointError, ConfigError, DataError, TrainingDiverged
 from symrnn.registry import CELLS, OPTIMIZERS
 
@@ -30,6 +40,7 @@ def add_arguments(parser):
     _add_data_arguments(parser.add_argument_group("data"))
     _add_model_arguments(parser.add_argument_group("model"))
     _add_training_arguments(parser.add_argument_group("training"))
+    _add_parallel_arguments(parser.add_argument_group("devices and processes (docs/scaling.md)"))
     _add_output_arguments(parser)
     parser.set_defaults(**dict.fromkeys(run_settings.DEFAULTS))  # None: not given (run_settings.resolve)
 
@@ -107,6 +118,22 @@ def _add_training_arguments(group):
                             "1 with dropout, whose masks K > 1 would draw otherwise with JAX)")
 
 
+def _add_parallel_arguments(group):
+    group.add_argument("--devices", type=POSITIVE_INT, metavar="N",
+                       help="split every batch over N devices of this machine (JAX): N GPUs, or on a machine "
+                            "without one N CPU devices sharing its cores; the same updates as on one device "
+                            "(default 1)")
+    group.add_argument("--coordinator", metavar="HOST:PORT",
+                       help="run as one of --num-processes processes training together, which meet at HOST:PORT "
+                            "(process 0 listens there); each splits its rows of every batch over its --devices")
+    group.add_argument("--num-processes", type=POSITIVE_INT, metavar="N", help="how many processes train together")
+    group.add_argument("--process-id", type=NON_NEGATIVE_INT, metavar="I",
+                       help="this process's number, 0 to N-1; process 0 writes the checkpoints and the report")
+    group.add_argument("--process-timeout", type=POSITIVE, default=processes.TIMEOUT, metavar="SECONDS",
+                       help="how long a process waits for the others, to meet and at each training call, before "
+                            f"it stops with one line (default {processes.TIMEOUT})")
+
+
 def _add_output_arguments(parser):
     store = parser.add_argument_group("checkpoints")
     store.add_argument("--checkpoint", metavar="PATH", help="save the run here (npz + JSON, atomic) "
@@ -135,14 +162,34 @@ def run(args):
     JSON document, also when the run trained but could not write its page."""
     stdout = sys.stdout
     _check_outputs(args)
-    args.report = _run_folder(args)
+    several = processes.check_arguments(args.coordinator, args.num_processes, args.process_id)
+    writer = not several or args.process_id == 0
+    if not writer:  # process 0 writes the run's files
+        args.no_report, args.plot = True, None
+    args.report = _run_folder(args, make=writer)
     args.checkpoint = args.checkpoint or os.path.join(args.report, "model.npz")
-    with contextlib.redirect_stdout(sys.stderr) if args.json else contextlib.nullcontext():
-        with checkpoint.locked(args.checkpoint):
+    with _stdout_to_stderr() if args.json else contextlib.nullcontext():
+        with checkpoint.locked(args.checkpoint) if writer else contextlib.nullcontext():
             summary, status = _train(args)
     if args.json and summary is not None:
         print(json.dumps(summary), file=stdout)
     return status
+
+
+@contextlib.contextmanager
+def _stdout_to_stderr():
+    """Everything written to standard output while the block runs goes to standard error: Python's
+    prints, and the C libraries' own (gloo's, in a run of several processes)."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    os.dup2(2, 1)
+    try:
+        with contextlib.redirect_stdout(sys.stderr):
+            yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 def _train(args):
@@ -154,6 +201,7 @@ def _train(args):
 
     saved = _saved_run(args)
     settings = run_settings.resolve(args, saved and saved[1], args.checkpoint)
+    _meet_other_processes(args)
     corpus, fingerprint = _corpus(args, saved)
     trainer, start_step, states = _trainer(args, corpus, saved)
     steps = args.steps or math.ceil((args.epochs or 1) * corpus.batches.steps_per_epoch)
@@ -166,7 +214,7 @@ def _train(args):
     probe, prime = _probe(args, corpus), default_prime(corpus.vocab)
     monitor = Monitor(trainer, corpus.val, args.stateful, _report_page(args, corpus, prime))
     started = time.perf_counter()
-    saver = Saver(trainer, args.checkpoint, _run_meta(corpus, settings, fingerprint))
+    saver = Saver(trainer, args.checkpoint, _run_meta(corpus, settings, fingerprint), write=processes.is_writer())
     with _interrupt_flag() as interrupted, _progress_bar(args, steps, start_step) as bar:
         result = fit(trainer, corpus.batches, steps=steps, start_step=start_step, states=states,
                      lr=step_decay(lr, args.lr_decay, corpus.batches.steps_per_epoch),
@@ -180,11 +228,25 @@ def _train(args):
     summary = {**monitor.finish(result), **_settings(args, corpus, trainer, lr, result)}
     _show_predictions(trainer, corpus, probe, summary)
     _show_paragraph(trainer, corpus.vocab, prime, args.seed)
+    if not processes.is_writer():
+        return summary, 0
     _show_next_steps(args, prime)
     if monitor.page:
         monitor.page.facts = _facts(args, corpus, trainer, summary, time.perf_counter() - started)
     status = _finish(args, monitor, probe, summary)
     return summary, status
+
+
+def _meet_other_processes(args):
+    """Before the text is read or JAX starts: the batch splits over every device asked for, and,
+    in a run of several processes, this one has met the others (``symrnn.backends.processes``)."""
+    from symrnn.backends.data_parallel import split_message
+
+    per_process, count = args.devices or 1, args.num_processes or 1
+    if args.batch_size % (per_process * count):
+        raise ConfigError(split_message(args.batch_size, per_process, count))
+    if args.coordinator:
+        processes.join(args.coordinator, args.num_processes, args.process_id, args.process_timeout)
 
 
 def _check_outputs(args):
@@ -269,7 +331,8 @@ def _trainer(args, corpus, saved):
                     recurrent_dropout=args.recurrent_dropout, return_sequences=not args.many_to_one,
                     seed=args.seed)
     trainer = Trainer(model, args.optimizer, clip=args.clip or None, mode=args.mode or default_mode(),
-                      show_progress=not args.no_progress)
+                      show_progress=not args.no_progress,
+                      devices=args.devices or (1 if args.coordinator else None))
     if not saved:
         return trainer, 0, None
     return trainer, saved[1]["step"], trainer.restore(*saved)
@@ -289,8 +352,15 @@ def _plan(args, corpus, lr, mode, resumed_at):
     return (f"{len(corpus.text):,} characters from {args.text or 'the embedded corpus (pydoc_data.topics)'}, "
             f"vocabulary {len(corpus.vocab)}, {corpus.batches.steps_per_epoch:,} batches of {args.batch_size} × "
             f"{args.seq_len} per epoch; {args.cell} × {args.layers}, H {args.hidden}, {args.optimizer} "
-            f"lr {lr:g}; backend {mode}" + (f"; resuming at step {resumed_at}" if resumed_at is not None else "")
-            + held_out)
+            f"lr {lr:g}; backend {mode}" + _parallel_plan(args) + (f"; resuming at step {resumed_at}" if resumed_at
+                                                                   is not None else "") + held_out)
+
+
+def _parallel_plan(args):
+    if args.coordinator:
+        return (f"; process {args.process_id} of {args.num_processes}, each splitting its rows over "
+                f"{args.devices or 1} device(s)")
+    return f"; each batch split over {args.devices} devices" if (args.devices or 1) > 1 else ""
 
 
 def _probe(args, corpus):
@@ -298,11 +368,14 @@ def _probe(args, corpus):
     return args.predict or corpus.vocab.decode((corpus.val_idx if len(corpus.val_idx) else corpus.train_idx)[:40])
 
 
-def _run_folder(args):
+def _run_folder(args, make=True):
     """The run's folder, made now: ``--report DIR``, or a new ``runs/<date-time>``. It holds the
-    report page, ``model.npz`` (unless ``--checkpoint`` names another place) and ``run.json``."""
+    report page, ``model.npz`` (unless ``--checkpoint`` names another place) and ``run.json``.
+    ``make=False`` (a process that writes nothing): its name alone."""
     from symrnn.training.runs import new_run_directory
 
+    if not make:
+        return args.report or "runs/(process 0's)"
     try:
         folder = args.report or new_run_directory()
         os.makedirs(folder, exist_ok=True)
@@ -431,4 +504,5 @@ def _settings(args, corpus, trainer, lr, result):
             "python": platform.python_version(), "pytensor": pytensor.__version__,
             "vocab_size": len(corpus.vocab), "cell": args.cell, "layers": args.layers, "hidden": args.hidden,
             "seq_len": args.seq_len, "batch_size": args.batch_size, "optimizer": args.optimizer, "lr": lr,
-            "updates_per_call": args.updates_per_call}
+            "updates_per_call": args.updates_per_call, "devices": (args.devices or 1) * (args.num_processes or 1),
+            "processes": args.num_processes or 1}

@@ -14,7 +14,7 @@ import numpy as np
 
 
 def fit(trainer, batches, *, steps, lr, start_step=0, states=None, report_every=1000, report=None,
-        progress=None, should_stop=None, after_step=None, updates_per_call=1):
+        progress=None, should_stop=None, after_step=None, updates_per_call=1, devices=None):
     """Train from ``start_step`` up to ``steps`` updates over ``batches`` (``symrnn.data.WindowBatches``
     or ``StreamBatches``); stateful batches carry ``states`` across steps.
 
@@ -28,10 +28,16 @@ def fit(trainer, batches, *, steps, lr, start_step=0, states=None, report_every=
     they see the weights (and states) after its last step — those of the step itself at every
     multiple of ``report_every``.
 
+    ``devices``: split each batch over this many devices (``Trainer.use_devices``; None: as the
+    trainer was made); a batch size they cannot split is a ``ConfigError`` before the first step.
+
     Returns a dict: ``losses`` (error per trained position of each step), ``step`` (steps done),
     ``states`` (the carried states), ``train_seconds`` (training alone: not the first, compiling,
     call, nor the hooks) and ``chars`` (characters in the timed calls).
     """
+    if devices is not None:
+        trainer.use_devices(devices)
+    trainer.check_batch_size(batches.batch_size)
     schedule = lr if callable(lr) else (lambda step: lr)
     update = _update_function(trainer, batches.stateful, updates_per_call)
     losses, window, clock, zeros = [], deque(maxlen=report_every), _Clock(), _ZeroStates(trainer.model)

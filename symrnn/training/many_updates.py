@@ -88,7 +88,8 @@ class ManyUpdates:
         if self._fn is None:
             self._fn = CompiledFunction.from_builders(self._any_shape_graph, self._fixed_shape_graph,
                                                       name="train (many updates)", mode=self.trainer.mode,
-                                                      show_progress=self.trainer.show_progress)
+                                                      show_progress=self.trainer.show_progress,
+                                                      **self.trainer.sharding(batch_axis=2))
         return self._fn
 
     def _any_shape_graph(self):

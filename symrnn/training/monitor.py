@@ -62,13 +62,15 @@ class Monitor:
 
 
 class Saver:
-    """Writes the run to ``path``: weights, optimiser state, carried states, ``meta`` and the step."""
+    """Writes the run to ``path``: weights, optimiser state, carried states, ``meta`` and the step
+    (``write=False``: a process of several that leaves the writing to process 0)."""
 
-    def __init__(self, trainer, path, meta):
-        self.trainer, self.path, self.meta = trainer, path, meta
+    def __init__(self, trainer, path, meta, write=True):
+        self.trainer, self.path, self.meta, self.write = trainer, path, meta, write
 
     def save(self, step, states):
-        self.trainer.save(self.path, {**self.meta, "step": step}, states)
+        if self.write:
+            self.trainer.save(self.path, {**self.meta, "step": step}, states)
 
     def every(self, n_steps):
         """An ``after_step`` hook saving every ``n_steps`` steps."""

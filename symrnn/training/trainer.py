@@ -7,7 +7,7 @@ import numpy as np
 
 from symrnn import checkpoint
 from symrnn.backends.compile import CompiledFunction
-from symrnn.errors import ShapeError, TrainingDiverged
+from symrnn.errors import ConfigError, ShapeError, TrainingDiverged
 from symrnn.optim.updates import optimizer_state
 from symrnn.registry import optimizer_builder
 from symrnn.training.graph import fixed_shape_training_graph, prediction_graph, update_rule
@@ -19,14 +19,23 @@ class Trainer:
 
     optimizer: a name from ``symrnn.registry.OPTIMIZERS`` or an update-dict builder
     ``(grads, params, lr) -> OrderedDict``; clip: global gradient-norm limit (None: no clipping).
+    devices: split every training batch over this many devices of each process (JAX only;
+    ``symrnn.backends.data_parallel``): the same updates as on one device, to the last bits. In a
+    run of several processes (``symrnn.backends.processes.join``) the batch is split over
+    ``devices`` devices of each of them (1: one each). Prediction runs on one device.
     Arrays are time-major: ``inputs``/``targets`` (T, B) integer indices, every state (B, size).
     """
 
-    def __init__(self, model, optimizer="sgd", *, clip=None, mode=None, show_progress=True):
+    def __init__(self, model, optimizer="sgd", *, clip=None, mode=None, show_progress=True, devices=None):
         self.model, self.optimizer, self.clip = model, optimizer_builder(optimizer), clip
         self.mode, self.show_progress = mode, show_progress
-        self._graph = self._update_rule = self._train_fn = self._predict_fn = None
-        self._many_updates = {}
+        self._graph = self._update_rule = self._predict_fn = None
+        self.use_devices(devices)
+
+    def use_devices(self, devices):
+        """Train over ``devices`` from now on (see the class); the train functions compile anew."""
+        self.data_parallel = _data_parallel(devices, self.mode)
+        self._train_fn, self._many_updates = None, {}
 
     @property
     def optimizer_graph(self):
@@ -50,8 +59,21 @@ class Trainer:
         if self._train_fn is None:
             self._train_fn = CompiledFunction.from_builders(
                 lambda: (self.graph.inputs, self.graph.outputs, self.graph.upd_dict), self._fixed_shape_training_graph,
-                name="train", mode=self.mode, show_progress=self.show_progress)
+                name="train", mode=self.mode, show_progress=self.show_progress, **self.sharding(batch_axis=1))
         return self._train_fn
+
+    def sharding(self, batch_axis):
+        """The arguments that split a train function over ``data_parallel`` (none on one device): its
+        windows' batch axis is ``batch_axis``, every state's is 0, the learning rate's none."""
+        if self.data_parallel is None:
+            return {}
+        n_states = len(self.model.cell.state_names)
+        return {"data_parallel": self.data_parallel, "batch_axes": [batch_axis, batch_axis, *[0] * n_states, None]}
+
+    def check_batch_size(self, batch_size):
+        """``ConfigError`` unless batches of ``batch_size`` split evenly over the devices."""
+        if self.data_parallel is not None:
+            self.data_parallel.check_batch_size(batch_size)
 
     def _fixed_shape_training_graph(self, arrays):
         graph = fixed_shape_training_graph(self.optimizer_graph, self.model, np.shape(arrays[0]))
@@ -159,3 +181,21 @@ class Trainer:
         states = [arrays[f"state.{i}"] for i in range(len(self.model.cell.state_names))
                   if f"state.{i}" in arrays]
         return states or None
+
+
+def _data_parallel(devices, mode):
+    """The ``DataParallel`` that ``devices`` asks for, or None for one device in one process."""
+    from symrnn.backends import processes
+    from symrnn.backends.compile import compiles_per_shape
+
+    if devices is None:
+        return None
+    if not isinstance(devices, int) or devices < 1:
+        raise ConfigError(f"devices must be a positive whole number, got {devices!r}")
+    if devices == 1 and not processes.joined():
+        return None
+    if not compiles_per_shape(mode):
+        raise ConfigError("training over several devices or processes needs the JAX backend (--mode JAX)")
+    from symrnn.backends.data_parallel import DataParallel
+
+    return DataParallel(devices)
