@@ -223,7 +223,8 @@ def _train(args):
                      updates_per_call=args.updates_per_call)
     saver.save(result["step"], result["states"])
     if interrupted.is_set():
-        print(f"symrnn: interrupted at step {result['step']}; saved to {args.checkpoint}", file=sys.stderr)
+        saved_by = f"saved to {args.checkpoint}" if processes.is_writer() else "process 0 saves the run"
+        print(f"symrnn: interrupted at step {result['step']}; {saved_by}", file=sys.stderr)
         return None, 130
     summary = {**monitor.finish(result), **_settings(args, corpus, trainer, lr, result)}
     _show_predictions(trainer, corpus, probe, summary)

@@ -29,13 +29,15 @@ class Trainer:
     def __init__(self, model, optimizer="sgd", *, clip=None, mode=None, show_progress=True, devices=None):
         self.model, self.optimizer, self.clip = model, optimizer_builder(optimizer), clip
         self.mode, self.show_progress = mode, show_progress
-        self._graph = self._update_rule = self._predict_fn = None
-        self.use_devices(devices)
+        self._graph = self._update_rule = self._predict_fn = self._train_fn = None
+        self.data_parallel, self.devices, self._many_updates = _data_parallel(devices, mode), devices, {}
 
     def use_devices(self, devices):
-        """Train over ``devices`` from now on (see the class); the train functions compile anew."""
-        self.data_parallel = _data_parallel(devices, self.mode)
-        self._train_fn, self._many_updates = None, {}
+        """Train over ``devices`` from now on (see the class); asked for another number than before,
+        the train functions compile anew."""
+        if devices != self.devices:
+            self.data_parallel, self.devices = _data_parallel(devices, self.mode), devices
+            self._train_fn, self._many_updates = None, {}
 
     @property
     def optimizer_graph(self):
