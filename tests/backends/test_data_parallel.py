@@ -137,7 +137,7 @@ def test_wrong_process_settings_are_one_line(corpus, args, message):
 
 def _two_processes(port, *args, cwd):
     common = [sys.executable, "-m", "symrnn", "train", *args, "--coordinator", f"localhost:{port}",
-              "--num-processes", "2", "--process-timeout", "60"]
+              "--num-processes", "2", "--process-timeout", "180"]
     return [subprocess.Popen([*common, "--process-id", str(i)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              text=True, env=ENV, cwd=cwd) for i in (0, 1)]
 
