@@ -104,11 +104,11 @@ def split_message(batch_size, per_process, processes):
 
 
 def _ask_for_cpu_devices(count):
-    """Ask XLA for ``count`` CPU devices, unless JAX has started already (then its devices stand)."""
+    """Ask XLA for ``count`` CPU devices, unless the environment sets their number or JAX has started
+    already (then the devices it has stand)."""
     import jax
 
-    forced = "xla_force_host_platform_device_count" in os.environ.get("XLA_FLAGS", "")
-    if os.environ.get("JAX_NUM_CPU_DEVICES") or forced:
+    if _cpu_devices_set_by_environment():
         return
     try:
         jax.config.update("jax_num_cpu_devices", count)
@@ -116,12 +116,20 @@ def _ask_for_cpu_devices(count):
         return
 
 
+def _cpu_devices_set_by_environment():
+    forced = "xla_force_host_platform_device_count" in os.environ.get("XLA_FLAGS", "")
+    return bool(os.environ.get("JAX_NUM_CPU_DEVICES") or forced)
+
+
 def _too_many(count, local):
     platform = local[0].platform
-    if platform == "cpu":
-        return (f"{count} devices asked for, and JAX has {len(local)} CPU devices in this process: it started "
-                f"before symrnn could ask for more; set JAX_NUM_CPU_DEVICES={count} before it starts")
-    return f"{count} devices asked for, and this process has {len(local)} ({platform})"
+    if platform != "cpu":
+        return f"{count} devices asked for, and this process has {len(local)} ({platform})"
+    if _cpu_devices_set_by_environment():
+        return (f"{count} devices asked for, and JAX has {len(local)} CPU devices in this process, as "
+                f"JAX_NUM_CPU_DEVICES or XLA_FLAGS (--xla_force_host_platform_device_count) set")
+    return (f"{count} devices asked for, and JAX has {len(local)} CPU devices in this process: it started before "
+            f"symrnn could ask for more; set JAX_NUM_CPU_DEVICES={count} before it starts")
 
 
 def _check_cpu_devices(count):

@@ -112,6 +112,14 @@ def test_more_devices_than_the_machine_has_is_one_line(corpus):
     assert line.startswith(f"symrnn: error: {4 * cores} devices asked for") and f"{cores} CPU cores" in line
 
 
+def test_more_devices_than_xla_flags_make_is_one_line_naming_them(corpus):
+    env = {**ENV, "XLA_FLAGS": "--xla_force_host_platform_device_count=2"}
+    done = _symrnn("train", "--text", corpus, *SMALL, "--batch-size", "4", "--devices", "4", env=env, timeout=120)
+    assert done.returncode == 1
+    line, = done.stderr.strip().splitlines()
+    assert line.startswith("symrnn: error: 4 devices asked for, and JAX has 2 CPU devices") and "XLA_FLAGS" in line
+
+
 def test_an_unreachable_coordinator_is_one_line(corpus):
     started = time.monotonic()
     done = _symrnn("train", "--text", corpus, *SMALL, "--coordinator", f"localhost:{_free_port()}",
