@@ -47,8 +47,7 @@ from symrnn import CharRNN, Trainer, fit
 from symrnn.data import Corpus
 
 text = open(sys.argv[1]).read()
-cases = [("lstm", {}, False, 1), ("lstm", {"dropout": 0.2}, False, 1), ("lstm", {}, True, 3),
-         ("usercell:IndRNN", {}, False, 2)]
+cases = [("lstm", {}, False, 1), ("lstm", {"dropout": 0.2}, True, 3), ("usercell:IndRNN", {}, False, 2)]
 result = []
 for cell, options, stateful, per_call in cases:
     losses = {}
@@ -81,7 +80,7 @@ def _free_port():
 
 
 def test_two_devices_make_the_updates_of_one(tmp_path, corpus):
-    """An LSTM with Adam (windows, with dropout, stateful K updates a call) and a user's cell."""
+    """An LSTM with Adam (windows; stateful, with dropout, K updates a call) and a user's cell."""
     (tmp_path / "usercell.py").write_text(textwrap.dedent(USER_CELL))
     env = {**ENV, "JAX_NUM_CPU_DEVICES": "2", "PYTHONPATH": str(tmp_path)}
     done = subprocess.run([sys.executable, "-c", COMPARE, corpus], capture_output=True, text=True, env=env,
