@@ -98,8 +98,8 @@ class DataParallel:
 def split_message(batch_size, per_process, processes):
     """Why a batch of ``batch_size`` cannot be split over ``per_process`` × ``processes`` devices."""
     size = per_process * processes
-    where = f"{per_process} devices" + (f" in each of {processes} processes" if processes > 1 else "")
-    return (f"a batch of {batch_size} does not split evenly over {size} devices ({where}): use a batch size "
+    where = f" ({per_process} in each of {processes} processes)" if processes > 1 else ""
+    return (f"a batch of {batch_size} does not split evenly over {size} devices{where}: use a batch size "
             f"that is a multiple of {size}")
 
 

@@ -98,8 +98,16 @@ def test_a_batch_the_devices_cannot_split_is_one_line_before_training(corpus):
     done = _symrnn("train", "--text", corpus, *SMALL, "--batch-size", "3", "--devices", "2", timeout=120)
     assert done.returncode == 1 and done.stdout == ""
     assert done.stderr.strip().splitlines() == [
-        "symrnn: error: a batch of 3 does not split evenly over 2 devices (2 devices): use a batch size that is a "
-        "multiple of 2"]
+        "symrnn: error: a batch of 3 does not split evenly over 2 devices: use a batch size that is a multiple of 2"]
+
+
+def test_a_batch_the_processes_cannot_split_is_one_line_before_they_meet(corpus):
+    done = _symrnn("train", "--text", corpus, *SMALL, "--batch-size", "6", "--devices", "2", "--coordinator",
+                   "localhost:1", "--num-processes", "2", "--process-id", "1", timeout=120)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        "symrnn: error: a batch of 6 does not split evenly over 4 devices (2 in each of 2 processes): use a batch "
+        "size that is a multiple of 4"]
 
 
 def test_more_devices_than_the_machine_has_is_one_line(corpus):
