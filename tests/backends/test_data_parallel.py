@@ -42,30 +42,25 @@ class IndRNN(Cell):
 
 COMPARE = '''
 import json, sys
-import numpy as np
 from symrnn import CharRNN, Trainer, fit
 from symrnn.data import Corpus
 
 text = open(sys.argv[1]).read()
-cases = [("lstm", {}, False, 1), ("lstm", {"dropout": 0.2}, True, 3), ("usercell:IndRNN", {}, False, 2)]
-result = []
-for cell, options, stateful, per_call in cases:
-    losses = {}
-    for devices in (None, 2):
-        corpus = Corpus.build(text, val_fraction=0.1, seq_len=8, stride=None, batch_size=4, stateful=stateful,
-                              shuffle=not stateful, seed=0)
-        model = CharRNN(len(corpus.vocab), 16, cell=cell, seed=0, **options)
-        by_fit = cell != "lstm"  # the user's cell is split by fit's devices=, the LSTMs by the trainer's
-        trainer = Trainer(model, "adam", clip=5.0, mode="JAX", show_progress=False,
-                          devices=None if by_fit else devices)
-        losses[devices] = fit(trainer, corpus.batches, steps=6, lr=0.01, updates_per_call=per_call,
-                              devices=devices if by_fit else None)["losses"]
-    compiled = trainer.many_updates(stateful).fn.fn.compiled if per_call > 1 else trainer.train_fn.fn.compiled
-    sharded, _ = next(iter(compiled.values()))
-    result.append({"case": [cell, options, stateful, per_call], "one": losses[None], "two": losses[2],
-                   "sharding": str(sharded.input_shardings[0])})
-print(json.dumps(result))
+cell, options, stateful, per_call = json.loads(sys.argv[2])
+losses = {}
+for devices in (None, 2):
+    corpus = Corpus.build(text, val_fraction=0.1, seq_len=8, stride=None, batch_size=4, stateful=stateful,
+                          shuffle=not stateful, seed=0)
+    model = CharRNN(len(corpus.vocab), 16, cell=cell, seed=0, **options)
+    by_fit = cell != "lstm"  # the user's cell is split by fit's devices=, the LSTMs by the trainer's
+    trainer = Trainer(model, "adam", clip=5.0, mode="JAX", show_progress=False, devices=None if by_fit else devices)
+    losses[devices] = fit(trainer, corpus.batches, steps=6, lr=0.01, updates_per_call=per_call,
+                          devices=devices if by_fit else None)["losses"]
+compiled = trainer.many_updates(stateful).fn.fn.compiled if per_call > 1 else trainer.train_fn.fn.compiled
+sharded, _ = next(iter(compiled.values()))
+print(json.dumps({"one": losses[None], "two": losses[2], "sharding": str(sharded.input_shardings[0])}))
 '''
+CASES = [("lstm", {}, False, 1), ("lstm", {"dropout": 0.2}, True, 3), ("usercell:IndRNN", {}, False, 2)]
 
 
 def _symrnn(*args, env=None, **kwargs):
@@ -83,15 +78,17 @@ def test_two_devices_make_the_updates_of_one(tmp_path, corpus):
     """An LSTM with Adam (windows; stateful, with dropout, K updates a call) and a user's cell."""
     (tmp_path / "usercell.py").write_text(textwrap.dedent(USER_CELL))
     env = {**ENV, "JAX_NUM_CPU_DEVICES": "2", "PYTHONPATH": str(tmp_path)}
-    done = subprocess.run([sys.executable, "-c", COMPARE, corpus], capture_output=True, text=True, env=env,
-                          timeout=600)
-    assert done.returncode == 0, done.stderr[-3000:]
-    for case in json.loads(done.stdout):
-        one, two = np.array(case["one"]), np.array(case["two"])
+    runs = [subprocess.Popen([sys.executable, "-c", COMPARE, corpus, json.dumps(case)], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, env=env) for case in CASES]  # compiles side by side
+    for case, run in zip(CASES, runs):
+        stdout, stderr = run.communicate(timeout=600)
+        assert run.returncode == 0, stderr[-3000:]
+        result = json.loads(stdout)
+        one, two = np.array(result["one"]), np.array(result["two"])
         assert len(one) == 6 and np.all(np.isfinite(one)), case
-        np.testing.assert_allclose(two, one, rtol=1e-3, err_msg=str(case["case"]))
+        np.testing.assert_allclose(two, one, rtol=1e-3, err_msg=str(case))
         assert not np.allclose(one, one[0]), case  # it trained
-        assert "'data'" in case["sharding"], case  # split, not replicated
+        assert "'data'" in result["sharding"], case  # split, not replicated
 
 
 def test_a_batch_the_devices_cannot_split_is_one_line_before_training(corpus):
