@@ -75,8 +75,7 @@ class DataParallel:
 
     def check_batch_size(self, batch_size):
         """``ConfigError`` unless a batch of ``batch_size`` rows splits evenly over the devices."""
-        if batch_size % self.size:
-            raise ConfigError(split_message(batch_size, self.per_process, self.processes))
+        check_batch_size(batch_size, self.per_process, self.processes)
 
     def sharding(self, axis, ndim):
         """Split along ``axis`` of an ``ndim``-dimensional array (None: replicated)."""
@@ -95,12 +94,14 @@ class DataParallel:
         return jax.make_array_from_callback(array.shape, sharding, lambda index: array[index])
 
 
-def split_message(batch_size, per_process, processes):
-    """Why a batch of ``batch_size`` cannot be split over ``per_process`` × ``processes`` devices."""
+def check_batch_size(batch_size, per_process, processes):
+    """``ConfigError`` unless a batch of ``batch_size`` rows splits evenly over ``per_process`` devices
+    of each of ``processes`` processes; needs no JAX (the command line checks before JAX starts)."""
     size = per_process * processes
-    where = f" ({per_process} in each of {processes} processes)" if processes > 1 else ""
-    return (f"a batch of {batch_size} does not split evenly over {size} devices{where}: use a batch size "
-            f"that is a multiple of {size}")
+    if batch_size % size:
+        where = f" ({per_process} in each of {processes} processes)" if processes > 1 else ""
+        raise ConfigError(f"a batch of {batch_size} does not split evenly over {size} devices{where}: use a "
+                          f"batch size that is a multiple of {size}")
 
 
 def _ask_for_cpu_devices(count):

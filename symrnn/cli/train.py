@@ -241,11 +241,9 @@ def _train(args):
 def _meet_other_processes(args):
     """Before the text is read or JAX starts: the batch splits over every device asked for, and,
     in a run of several processes, this one has met the others (``symrnn.backends.processes``)."""
-    from symrnn.backends.data_parallel import split_message
+    from symrnn.backends.data_parallel import check_batch_size
 
-    per_process, count = args.devices or 1, args.num_processes or 1
-    if args.batch_size % (per_process * count):
-        raise ConfigError(split_message(args.batch_size, per_process, count))
+    check_batch_size(args.batch_size, args.devices or 1, args.num_processes or 1)
     if args.coordinator:
         processes.join(args.coordinator, args.num_processes, args.process_id, args.process_timeout)
 
