@@ -1,9 +1,10 @@
 """Test-wide settings.
 
 Tests compile with PyTensor's FAST_COMPILE mode: it compiles in about a second even on a cold
-cache, where a first Numba compile of a scan costs tens of seconds. One test (test_backend)
-(backends/test_compile.py) checks that the Numba backend computes the same numbers. Training runs leave their report
-pages in a temporary directory, not in the repository's runs/.
+cache, where a first Numba compile of a scan costs tens of seconds. One test
+(backends/test_compile.py) checks that the Numba backend computes the same numbers. Training runs
+leave their report pages in a temporary directory, not in the repository's runs/. The tests run
+in one process per core, at most 4 (pytest-xdist, pyproject.toml); ``pytest -n 0`` runs them in one.
 """
 import os
 import subprocess
