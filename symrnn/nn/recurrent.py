@@ -18,6 +18,7 @@ import pytensor.tensor as pt
 from symrnn.errors import DtypeError, ShapeError
 from symrnn.nn import init
 from symrnn.nn.bptt import SCAN_KWARGS, scan_saving_forward
+from symrnn.nn.one_hot import lookup_one_hot_products
 from symrnn.validate import environment_choice
 
 
@@ -118,7 +119,7 @@ def _scan_one(cell, inputs, initial_states, mask, go_backwards, dropout_masks, t
         x_mask, h_mask = dropout_masks
         inputs = inputs * x_mask  # the same mask at every step: (T, B, n_in) · (B, n_in)
         recurrent_mask = [h_mask]
-    x = cell.precompute_input(inputs, *cell.params)
+    x = lookup_one_hot_products(cell.precompute_input(inputs, *cell.params))
 
     def step(x_t, *rest):
         m_t, rest = (rest[0], rest[1:]) if mask is not None else (None, rest)
