@@ -26,7 +26,7 @@ import os
 
 import numpy as np
 
-from symrnn.backends import processes
+from symrnn.backends import processes, xla_options
 from symrnn.errors import ConfigError
 
 AXIS = "data"
@@ -150,7 +150,6 @@ class ShardedFunction:
 
     def __init__(self, fn, data_parallel, batch_axes, shapes):
         global SPREAD
-        import jax
         from pytensor.compile import SharedVariable
         from pytensor.tensor.random.type import RandomType
 
@@ -167,8 +166,10 @@ class ShardedFunction:
                   for axis, shape in zip(batch_axes, shapes)]
         self.input_shardings = [data_parallel.sharding(axis, len(shape)) for axis, shape in zip(splits, shapes)]
         replicated = data_parallel.replicated
-        self.call = jax.jit(fn.vm.jit_fn, in_shardings=[*self.input_shardings, *[replicated] * len(self.shared)],
-                            out_shardings=(replicated,) * len(maker.fgraph.outputs))
+        pure_function = fn.vm.jit_fn.__wrapped__  # the function PyTensor's linker jitted: one jit, with shardings
+        self.call = xla_options.jit(pure_function,
+                                    in_shardings=[*self.input_shardings, *[replicated] * len(self.shared)],
+                                    out_shardings=(replicated,) * len(maker.fgraph.outputs))
         SPREAD = True
 
     @property

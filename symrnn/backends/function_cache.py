@@ -38,6 +38,7 @@ from pytensor.graph.traversal import ancestors, io_toposort
 from pytensor.graph.type import Type
 from pytensor.tensor.random.type import RandomType
 
+from symrnn.backends import xla_options
 from symrnn.backends.jax_random import next_jax_key
 from symrnn.checkpoint import write_atomically
 from symrnn.validate import environment_choice
@@ -320,9 +321,7 @@ class CachedFunction:
     """
 
     def __init__(self, exported, inputs, shared, arguments, updated, n_outputs, single_output):
-        import jax
-
-        self.call = jax.jit(exported.call)
+        self.call = xla_options.jit(exported.call)
         self.inputs, self.shared = inputs, shared
         self.arguments, self.updated, self.n_outputs = arguments, updated, n_outputs
         self.single_output = single_output
