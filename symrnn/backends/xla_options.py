@@ -31,15 +31,19 @@ def jit(fn, **jit_options):
     return jax.jit(fn, **jit_options, **({"compiler_options": options} if options else {}))
 
 
+def xla_defaults_chosen():
+    """Whether ``$SYMRNN_XLA_OPTIONS`` is ``default`` (it may be unset, ``symrnn`` or ``default``)."""
+    return environment_choice("SYMRNN_XLA_OPTIONS", ("symrnn", "default")) == "default"
+
+
 @functools.cache
 def compiler_options():
     """``CPU_OPTIONS`` on an x86-64 CPU backend whose XLA knows them, unless ``XLA_FLAGS`` or
     ``SYMRNN_XLA_OPTIONS=default`` say otherwise; else None."""
     import jax
 
-    if (environment_choice("SYMRNN_XLA_OPTIONS", ("symrnn", "default")) == "default"
-            or platform.machine().lower() not in ("x86_64", "amd64") or jax.default_backend() != "cpu"
-            or any(name in os.environ.get("XLA_FLAGS", "") for name in CPU_OPTIONS)):
+    if (xla_defaults_chosen() or platform.machine().lower() not in ("x86_64", "amd64")
+            or jax.default_backend() != "cpu" or any(name in os.environ.get("XLA_FLAGS", "") for name in CPU_OPTIONS)):
         return None
     try:
         jax.jit(lambda x: x + 1, compiler_options=CPU_OPTIONS).lower(1.0).compile()
@@ -58,5 +62,7 @@ class JAXLinkerWithOptions(JAXLinker):
 
 
 def with_options(mode):
-    """The PyTensor JAX ``Mode`` ``mode``, its functions compiled with ``compiler_options()``."""
+    """The PyTensor JAX ``Mode`` ``mode``, its functions compiled with ``compiler_options()``
+    (``$SYMRNN_XLA_OPTIONS`` is checked here, before anything compiles)."""
+    xla_defaults_chosen()
     return Mode(linker=JAXLinkerWithOptions(), optimizer=mode.provided_optimizer)

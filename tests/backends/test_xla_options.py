@@ -36,7 +36,8 @@ def test_the_user_or_an_xla_without_the_option_keeps_xlas_defaults(setting, monk
     assert xla_options.compiler_options.__wrapped__() is None
 
 
-def test_an_unknown_choice_is_one_line(monkeypatch):
+def test_an_unknown_choice_is_one_line_when_the_mode_is_made(monkeypatch):
     monkeypatch.setenv("SYMRNN_XLA_OPTIONS", "fastest")
-    with pytest.raises(ConfigError, match="SYMRNN_XLA_OPTIONS is 'fastest'"):
-        xla_options.compiler_options.__wrapped__()
+    for check in (lambda: compile_mode("JAX"), xla_options.compiler_options.__wrapped__):
+        with pytest.raises(ConfigError, match="SYMRNN_XLA_OPTIONS is 'fastest'"):
+            check()
