@@ -12,7 +12,7 @@ to the order of its sums (tests/nn/test_one_hot.py); docs/performance.md has wha
 """
 from pytensor.graph.basic import Constant
 from pytensor.graph.replace import graph_replace
-from pytensor.graph.traversal import ancestors, io_toposort
+from pytensor.graph.traversal import ancestors
 from pytensor.tensor.basic import Eye
 from pytensor.tensor.math import Dot
 from pytensor.tensor.shape import Reshape
@@ -21,9 +21,8 @@ from pytensor.tensor.subtensor import AdvancedSubtensor
 
 def lookup_one_hot_products(variable):
     """``variable``'s graph with every (N, V) one-hot rows · (V, H) product replaced by a lookup."""
-    roots = [v for v in ancestors([variable]) if v.owner is None]
-    lookups = {node.outputs[0]: lookup for node in io_toposort(roots, [variable])
-               if (lookup := _as_lookup(node)) is not None}
+    lookups = {v: lookup for v in ancestors([variable])
+               if v.owner is not None and (lookup := _as_lookup(v.owner)) is not None}
     return graph_replace(variable, lookups, strict=False) if lookups else variable
 
 
