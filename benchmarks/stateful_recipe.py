@@ -44,18 +44,14 @@ def torch_worker(args):
     import numpy as np
     import torch
 
-    text = open(args.text, encoding="utf-8").read()
-    chars = sorted(set(text))
-    lookup = {c: i for i, c in enumerate(chars)}
-    indices = np.fromiter((lookup[c] for c in text), np.int64, len(text))
-    n_batches = (len(indices) - 1) // (BATCH * SEQ_LEN)
-    n = n_batches * BATCH * SEQ_LEN
+    from symrnn.data import Vocabulary, load_text, stateful_batches
 
-    def streams(a):  # (B · n_batches · T,) → (n_batches, T, B), as symrnn.data.stateful_batches
-        return torch.from_numpy(np.ascontiguousarray(a.reshape(BATCH, n_batches, SEQ_LEN).transpose(1, 2, 0)))
-    inputs, targets = streams(indices[:n]), streams(indices[1:n + 1])
+    text = load_text(args.text)
+    vocabulary = Vocabulary.from_text(text)
+    inputs, targets = (torch.from_numpy(a.astype(np.int64))  # the streams symrnn train --stateful reads
+                       for a in stateful_batches(vocabulary.encode(text), BATCH, SEQ_LEN))
+    n_batches, vocab = len(inputs), len(vocabulary)
     torch.manual_seed(0)
-    vocab = len(chars)
     embedding = torch.nn.Embedding(vocab, EMBEDDING)
     batchnorm = torch.nn.BatchNorm1d(EMBEDDING, momentum=0.01, eps=1e-3)  # Keras' momentum 0.99
     lstm = torch.nn.LSTM(EMBEDDING, HIDDEN, num_layers=2)
