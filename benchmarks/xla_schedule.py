@@ -1,0 +1,100 @@
+"""How XLA spends an LSTM's training step on the CPU: its loops' products, and whether a loop and
+an independent product share the cores.
+
+    python benchmarks/xla_schedule.py [--hidden 256] [--batch 64] [--seq-len 40] [--rounds 7]
+
+Compiled as symrnn compiles (``symrnn.backends.xla_options.jit``, the ``symrnn`` command's
+allocator settings), the script prints medians over the rounds of:
+
+* one iteration of a loop whose step is the LSTM's forward product h · W_h (B × H · H × 4H) or its
+  backward product dG · W_hᵀ (B × 4H · 4H × H), with GFLOP/s: the part of a step that no batch
+  size or core count shortens, since each iteration needs the one before;
+* the forward loop alone (``--seq-len`` iterations), the weights' gradient Hᵀ · dG (the T·B rows
+  of one layer: H × T·B · T·B × 4H) alone, and both in one compiled program. The two share no
+  value, so a program run in parallel would take less than their sum.
+"""
+import argparse
+import json
+import statistics
+import time
+
+from symrnn.backends.allocator import keep_freed_memory
+
+
+def median_seconds(function, arguments, rounds, calls):
+    """Median over ``rounds`` of the seconds one of ``calls`` back-to-back calls takes."""
+    import jax
+    jax.block_until_ready(function(*arguments))
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        for _ in range(calls):
+            result = function(*arguments)
+        jax.block_until_ready(result)
+        times.append((time.perf_counter() - start) / calls)
+    return statistics.median(times)
+
+
+def programs(hidden, seq_len):
+    """The compiled programs, by name: loops of the forward and backward products, the weights'
+    gradient, and a loop with the weights' gradient beside it."""
+    import jax
+    import jax.numpy as jnp
+    from symrnn.backends import xla_options
+
+    def forward_loop(h, W_h):  # h: (B, H), W_h: (H, 4H)
+        return jax.lax.fori_loop(0, seq_len, lambda t, h: jnp.tanh(h @ W_h)[:, :hidden], h)
+
+    def backward_loop(dG, W_h_T):  # dG: (B, 4H), W_h_T: (4H, H)
+        return jax.lax.fori_loop(0, seq_len, lambda t, dG: jnp.tile(jnp.tanh(dG @ W_h_T), (1, 4)), dG)
+
+    def weights_gradient(H, dG):  # H: (T·B, H), dG: (T·B, 4H)
+        return H.T @ dG
+
+    def side_by_side(h, W_h, H, dG):
+        return forward_loop(h, W_h), weights_gradient(H, dG)
+
+    return {name: xla_options.jit(function) for name, function in
+            (("forward", forward_loop), ("backward", backward_loop), ("gradient", weights_gradient),
+             ("both", side_by_side))}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--hidden", type=int, default=256)
+    parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument("--seq-len", type=int, default=40)
+    parser.add_argument("--rounds", type=int, default=7)
+    args = parser.parse_args()
+    keep_freed_memory()  # as the symrnn command does, before JAX starts
+    import numpy as np
+    H, B, T = args.hidden, args.batch, args.seq_len
+    rng = np.random.default_rng(0)
+
+    def normal(*shape, scale=1.0):
+        return (rng.standard_normal(shape) * scale).astype(np.float32)
+
+    h, W_h, dG, W_h_T = normal(B, H), normal(H, 4 * H, scale=H ** -0.5), normal(B, 4 * H), normal(4 * H, H, scale=H ** -0.5)
+    rows, grads = normal(T * B, H), normal(T * B, 4 * H)
+    run = programs(H, T)
+    product_flops = 2 * B * H * 4 * H
+    seconds = {
+        "forward": median_seconds(run["forward"], (h, W_h), args.rounds, 20) / T,
+        "backward": median_seconds(run["backward"], (dG, W_h_T), args.rounds, 20) / T,
+    }
+    alone = {"loop": seconds["forward"] * T,
+             "gradient": median_seconds(run["gradient"], (rows, grads), args.rounds, 10)}
+    both = median_seconds(run["both"], (h, W_h, rows, grads), args.rounds, 10)
+    print(json.dumps({
+        "in_loop_product_ms": {side: round(s * 1e3, 3) for side, s in seconds.items()},
+        "in_loop_gflops": {side: round(product_flops / s / 1e9, 1) for side, s in seconds.items()},
+        "loop_alone_ms": round(alone["loop"] * 1e3, 2),
+        "gradient_alone_ms": round(alone["gradient"] * 1e3, 2),
+        "gradient_gflops": round(2 * T * B * H * 4 * H / alone["gradient"] / 1e9, 1),
+        "both_in_one_program_ms": round(both * 1e3, 2),
+        "both_over_sum": round(both / (alone["loop"] + alone["gradient"]), 2),
+    }))
+
+
+if __name__ == "__main__":
+    main()
