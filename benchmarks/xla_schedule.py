@@ -40,6 +40,7 @@ def programs(hidden, seq_len):
     gradient, and a loop with the weights' gradient beside it."""
     import jax
     import jax.numpy as jnp
+
     from symrnn.backends import xla_options
 
     def forward_loop(h, W_h):  # h: (B, H), W_h: (H, 4H)
@@ -74,7 +75,8 @@ def main():
     def normal(*shape, scale=1.0):
         return (rng.standard_normal(shape) * scale).astype(np.float32)
 
-    h, W_h, dG, W_h_T = normal(B, H), normal(H, 4 * H, scale=H ** -0.5), normal(B, 4 * H), normal(4 * H, H, scale=H ** -0.5)
+    h, dG = normal(B, H), normal(B, 4 * H)
+    W_h, W_h_T = normal(H, 4 * H, scale=H ** -0.5), normal(4 * H, H, scale=H ** -0.5)
     rows, grads = normal(T * B, H), normal(T * B, 4 * H)
     run = programs(H, T)
     product_flops = 2 * B * H * 4 * H
