@@ -4,7 +4,8 @@ an independent product share the cores.
     python benchmarks/xla_schedule.py [--hidden 256] [--batch 64] [--seq-len 40] [--rounds 7]
 
 Compiled as symrnn compiles (``symrnn.backends.xla_options.jit``, the ``symrnn`` command's
-allocator settings), the script prints medians over the rounds of:
+allocator settings), the script times these programs in turn, round after round, and prints
+medians over the rounds of:
 
 * one iteration of a loop whose step is the LSTM's forward product h · W_h (B × H · H × 4H) or its
   backward product dG · W_hᵀ (B × 4H · 4H × H), with GFLOP/s: the part of a step that no batch
@@ -21,18 +22,27 @@ import time
 from symrnn.backends.allocator import keep_freed_memory
 
 
-def median_seconds(function, arguments, rounds, calls):
-    """Median over ``rounds`` of the seconds one of ``calls`` back-to-back calls takes."""
+def seconds_per_call(function, arguments, calls):
+    """Seconds one of ``calls`` back-to-back calls takes."""
     import jax
-    jax.block_until_ready(function(*arguments))
-    times = []
+    start = time.perf_counter()
+    for _ in range(calls):
+        result = function(*arguments)
+    jax.block_until_ready(result)
+    return (time.perf_counter() - start) / calls
+
+
+def alternating_rounds(runs, rounds):
+    """{name: [seconds a call, one per round]} for ``runs`` = {name: (function, arguments, calls)},
+    each round timing every function once, in turn, after one warm-up call of each."""
+    import jax
+    for function, arguments, _ in runs.values():
+        jax.block_until_ready(function(*arguments))
+    times = {name: [] for name in runs}
     for _ in range(rounds):
-        start = time.perf_counter()
-        for _ in range(calls):
-            result = function(*arguments)
-        jax.block_until_ready(result)
-        times.append((time.perf_counter() - start) / calls)
-    return statistics.median(times)
+        for name, (function, arguments, calls) in runs.items():
+            times[name].append(seconds_per_call(function, arguments, calls))
+    return times
 
 
 def programs(hidden, seq_len):
@@ -79,24 +89,23 @@ def main():
     W_h, W_h_T = normal(H, 4 * H, scale=H ** -0.5), normal(4 * H, H, scale=H ** -0.5)
     rows, grads = normal(T * B, H), normal(T * B, 4 * H)
     run = programs(H, T)
-    product_flops = 2 * B * H * 4 * H
-    seconds = {
-        "forward": median_seconds(run["forward"], (h, W_h), args.rounds, 20) / T,
-        "backward": median_seconds(run["backward"], (dG, W_h_T), args.rounds, 20) / T,
-    }
-    alone = {"loop": seconds["forward"] * T,
-             "gradient": median_seconds(run["gradient"], (rows, grads), args.rounds, 10)}
-    both = median_seconds(run["both"], (h, W_h, rows, grads), args.rounds, 10)
+    times = alternating_rounds({"forward": (run["forward"], (h, W_h), 20),
+                                "backward": (run["backward"], (dG, W_h_T), 20),
+                                "gradient": (run["gradient"], (rows, grads), 10),
+                                "both": (run["both"], (h, W_h, rows, grads), 10)}, args.rounds)
+    median = {name: statistics.median(seconds) for name, seconds in times.items()}
+    both_over_sum = [both / (loop + gradient)
+                     for loop, gradient, both in zip(times["forward"], times["gradient"], times["both"])]
+    product_flops, gradient_flops = 2 * B * H * 4 * H, 2 * T * B * H * 4 * H
     print(json.dumps({
-        "in_loop_product_ms": {side: round(s * 1e3, 3) for side, s in seconds.items()},
-        "in_loop_gflops": {side: round(product_flops / s / 1e9, 1) for side, s in seconds.items()},
-        "loop_alone_ms": round(alone["loop"] * 1e3, 2),
-        "gradient_alone_ms": round(alone["gradient"] * 1e3, 2),
-        "gradient_gflops": round(2 * T * B * H * 4 * H / alone["gradient"] / 1e9, 1),
-        "both_in_one_program_ms": round(both * 1e3, 2),
-        "both_over_sum": round(both / (alone["loop"] + alone["gradient"]), 2),
+        "in_loop_product_ms": {side: round(median[side] / T * 1e3, 3) for side in ("forward", "backward")},
+        "in_loop_gflops": {side: round(product_flops * T / median[side] / 1e9, 1) for side in ("forward", "backward")},
+        "loop_alone_ms": round(median["forward"] * 1e3, 2),
+        "gradient_alone_ms": round(median["gradient"] * 1e3, 2),
+        "gradient_gflops": round(gradient_flops / median["gradient"] / 1e9, 1),
+        "both_in_one_program_ms": round(median["both"] * 1e3, 2),
+        "both_over_sum": round(statistics.median(both_over_sum), 2),
     }))
-
 
 if __name__ == "__main__":
     main()
