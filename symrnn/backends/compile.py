@@ -28,7 +28,7 @@ import pytensor
 from pytensor.compile.mode import get_mode, predefined_modes
 from pytensor.link.numba.linker import NumbaLinker
 
-from symrnn.backends import jax_backend, vector_math, xla_options
+from symrnn.backends import dispatch, jax_backend, vector_math, xla_options
 from symrnn.backends.fast_tanh import FAST_TANH
 from symrnn.errors import ConfigError
 from symrnn.progress import Ticker
@@ -51,14 +51,16 @@ def default_mode():
 
 def compile_mode(name):
     """The PyTensor mode called ``name``, without ``UNUSED_REWRITES``; a JAX mode compiles with
-    ``symrnn.backends.xla_options``; a Numba mode also runs ``symrnn.backends.fast_tanh``, or with
-    ``$SYMRNN_VECTOR_MATH`` = 1 ``symrnn.backends.vector_math``."""
+    ``symrnn.backends.xla_options`` and runs as ``symrnn.backends.dispatch`` was asked; a Numba mode
+    also runs ``symrnn.backends.fast_tanh``, or with ``$SYMRNN_VECTOR_MATH`` = 1
+    ``symrnn.backends.vector_math``."""
     try:
         mode = get_mode(name).excluding(*UNUSED_REWRITES)
     except ValueError:
         choices = ", ".join([*sorted(predefined_modes), "FAST_RUN"])
         raise ConfigError(f"unknown PyTensor mode {name!r} (--mode or SYMRNN_MODE); choose one of {choices}") from None
     if jax_backend.is_jax(mode):
+        dispatch.apply_request()
         return xla_options.with_options(mode)
     if not isinstance(mode.linker, NumbaLinker):
         return mode

@@ -225,6 +225,9 @@ def main(argv=None):
         from symrnn.backends.allocator import keep_freed_memory
 
         keep_freed_memory()  # as the symrnn command does, before JAX is imported
+        from symrnn.backends.dispatch import run_calls_inline
+
+        run_calls_inline()  # as the symrnn command does
         from symrnn.backends.compile import default_mode
 
         run = symrnn_run(workload, args.seconds, args.min_steps, args.mode or default_mode(), args.updates_per_call)

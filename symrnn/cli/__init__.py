@@ -12,6 +12,7 @@ import sys
 from symrnn import __version__
 from symrnn.backends import processes
 from symrnn.backends.allocator import keep_freed_memory
+from symrnn.backends.dispatch import run_calls_inline
 from symrnn.backends.folders import writable_compile_folder
 from symrnn.cli import bench, gradcheck, sample, trace, train, viz
 from symrnn.cli.arguments import Parser
@@ -39,6 +40,7 @@ def main(argv=None):
         os.environ["SYMRNN_VECTOR_MATH"] = "1"  # read when compiling, here and in bench's runs
     try:
         keep_freed_memory()  # before JAX starts its threads (symrnn.backends.allocator)
+        run_calls_inline()  # applied where a JAX mode is made (symrnn.backends.dispatch)
         if "pytensor" not in sys.modules:
             writable_compile_folder()
         return args.run(args) or 0
